@@ -1,0 +1,49 @@
+#pragma once
+// Command line, environment and config file: everything a run is told.
+
+#include "awork_mcp/endpoint.hpp"
+#include "awork_mcp/request_builder.hpp"
+
+#include <spdlog/common.h>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace awork_mcp {
+
+struct bridge_config {
+  std::string url{awork_default_url};
+  endpoint server;
+  header_list extra_headers;
+  std::optional<std::string> api_key;  ///< never logged
+  std::string ca_file;
+  bool allow_http = false;
+  bool get_stream = true;
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(300)};  ///< 0: wait forever
+  std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds max_retry_wait{std::chrono::seconds(10)};
+  std::size_t max_line_bytes = 16 * 1024 * 1024;
+  std::size_t max_in_flight = 64;
+  spdlog::level::level_enum log_level = spdlog::level::warn;
+  std::string log_file;
+};
+
+/// What main should do after reading the command line.
+struct command_line_result {
+  enum class action { run, exit } what = action::run;
+  int exit_code = 0;
+  bridge_config config;
+};
+
+/// Looks up an environment variable; injectable so tests need not touch the real environment.
+using env_lookup = std::function<const char*(const char*)>;
+
+/// Parses arguments, environment (AWORK_API_KEY, AWORK_MCP_URL, ...) and an optional --config file.
+/// Help and version go to stdout (the bridge is not running then); errors go to stderr.
+command_line_result parse_command_line(int argc, const char* const* argv, const env_lookup& env);
+
+}  // namespace awork_mcp

@@ -1,0 +1,58 @@
+#pragma once
+// Builds the HTTP requests the Streamable HTTP transport needs.
+
+#include "awork_mcp/endpoint.hpp"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace awork_mcp {
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+
+/// Parses a `--header 'Name: value'` argument. Throws std::invalid_argument.
+std::pair<std::string, std::string> parse_header_arg(std::string_view arg);
+
+/// Per-session state that goes on every request after initialize.
+struct session_headers {
+  std::string session_id;        ///< Mcp-Session-Id, once the server assigned one
+  std::string protocol_version;  ///< MCP-Protocol-Version, from the initialize result
+};
+
+class request_builder {
+ public:
+  request_builder(endpoint ep, header_list extra_headers);
+
+  /// POST of one JSON-RPC message (or batch).
+  http_request post(std::string body, const session_headers& session,
+                    const std::optional<std::string>& authorization) const;
+  /// GET that opens (or with last_event_id, resumes) a server-sent event stream.
+  http_request get_stream(const session_headers& session, const std::optional<std::string>& authorization,
+                          const std::optional<std::string>& last_event_id) const;
+  /// DELETE that ends the session.
+  http_request end_session(const session_headers& session, const std::optional<std::string>& authorization) const;
+
+  const endpoint& target() const { return endpoint_; }
+
+ private:
+  http_request base(boost::beast::http::verb verb, const session_headers& session,
+                    const std::optional<std::string>& authorization) const;
+
+  endpoint endpoint_;
+  header_list extra_headers_;
+};
+
+/// The request head as text for trace logs, with every credential-bearing value masked.
+std::string redacted_head(const http_request& request);
+
+/// The media type of a Content-Type value, lower-cased, without parameters.
+std::string media_type(std::string_view content_type);
+
+}  // namespace awork_mcp

@@ -1,0 +1,131 @@
+#include "awork_mcp/config.hpp"
+
+#include "awork_mcp/version.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace awork_mcp {
+
+namespace {
+
+std::chrono::milliseconds to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0));
+}
+
+std::string trimmed(std::string s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.back())) s.pop_back();
+  std::size_t start = 0;
+  while (start < s.size() && is_space(s[start])) ++start;
+  return s.substr(start);
+}
+
+std::string read_key_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read --api-key-file " + path);
+  std::stringstream content;
+  content << in.rdbuf();
+  auto key = trimmed(content.str());
+  if (key.empty()) throw std::runtime_error("--api-key-file " + path + " is empty");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+    std::cerr << "awork-mcp: warning: " << path << " is readable by other users; chmod 600 it\n";
+  return key;
+}
+
+}  // namespace
+
+command_line_result parse_command_line(int argc, const char* const* argv, const env_lookup& env) {
+  command_line_result result;
+  auto& cfg = result.config;
+  CLI::App app{"awork-mcp: a stdio MCP server that relays to awork's remote MCP server (or any Streamable HTTP "
+               "MCP server).\nReads JSON-RPC lines on stdin, writes them on stdout, logs to stderr.",
+               "awork-mcp"};
+  app.set_version_flag("--version", std::string("awork-mcp ") + version);
+  app.set_config("--config", "", "Read options from a TOML/INI file (see config/awork-mcp.toml)");
+
+  std::string api_key_file, api_key_arg, log_level = "warn";
+  std::vector<std::string> headers;
+  double connect_timeout = 10, request_timeout = 300, drain_timeout = 10, max_retry_wait = 10;
+  bool no_get_stream = false;
+
+  app.add_option("--url", cfg.url, "MCP endpoint (Streamable HTTP)")->envname("AWORK_MCP_URL")->capture_default_str();
+  app.add_option("--api-key-file", api_key_file, "File holding the API key or access token (safest)")
+      ->envname("AWORK_API_KEY_FILE");
+  app.add_option("--api-key", api_key_arg,
+                 "API key on the command line (least safe: other users can see it in the process list); "
+                 "prefer AWORK_API_KEY or --api-key-file");
+  app.add_option("--header", headers, "Extra request header 'Name: value' (repeatable)");
+  app.add_option("--ca-file", cfg.ca_file, "PEM file of extra trusted CA certificates")->check(CLI::ExistingFile);
+  app.add_flag("--allow-http", cfg.allow_http, "Allow plain http:// to hosts other than loopback");
+  app.add_flag("--no-get-stream", no_get_stream, "Do not open the GET stream for server-initiated messages");
+  app.add_option("--connect-timeout", connect_timeout, "Seconds to resolve, connect and handshake")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--request-timeout", request_timeout,
+                 "Seconds a request may go without any byte from the server (0: no limit)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--drain-timeout", drain_timeout, "Seconds to let in-flight requests finish at exit")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--max-retry-wait", max_retry_wait,
+                 "Longest rate-limit (HTTP 429) wait, in seconds, that is retried instead of reported")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--max-line-bytes", cfg.max_line_bytes, "Longest accepted stdin line")
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 31))->capture_default_str();
+  app.add_option("--max-in-flight", cfg.max_in_flight, "Requests forwarded at once; more wait their turn")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}))->capture_default_str();
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
+      ->envname("AWORK_MCP_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+  app.add_option("--log-file", cfg.log_file, "Append logs to this file instead of stderr")->envname("AWORK_MCP_LOG_FILE");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    result.what = command_line_result::action::exit;
+    result.exit_code = app.exit(e, std::cout, std::cerr);
+    return result;
+  }
+
+  auto fail = [&](const std::string& message) {
+    std::cerr << "awork-mcp: " << message << "\n";
+    result.what = command_line_result::action::exit;
+    result.exit_code = 2;
+    return result;
+  };
+
+  try {
+    cfg.server = parse_endpoint(cfg.url);
+    for (const auto& h : headers) cfg.extra_headers.push_back(parse_header_arg(h));
+    if (!api_key_file.empty())
+      cfg.api_key = read_key_file(api_key_file);
+    else if (!api_key_arg.empty())
+      cfg.api_key = trimmed(api_key_arg);
+    else if (const char* key = env("AWORK_API_KEY"); key && *key)
+      cfg.api_key = trimmed(key);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  if (!cfg.server.tls && !cfg.server.is_loopback() && !cfg.allow_http)
+    return fail("refusing plain http:// to " + cfg.server.host +
+                ": the API key would cross the network unencrypted (use https://, or --allow-http)");
+  if (cfg.server.is_awork() && !cfg.api_key)
+    return fail("awork needs an API key: set AWORK_API_KEY, or pass --api-key-file (create a key in awork under "
+                "Settings > Integrations)");
+
+  cfg.get_stream = !no_get_stream;
+  cfg.connect_timeout = to_ms(connect_timeout);
+  cfg.request_timeout = to_ms(request_timeout);
+  cfg.drain_timeout = to_ms(drain_timeout);
+  cfg.max_retry_wait = to_ms(max_retry_wait);
+  cfg.log_level = spdlog::level::from_str(log_level);
+  return result;
+}
+
+}  // namespace awork_mcp

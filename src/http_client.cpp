@@ -1,0 +1,227 @@
+#include "awork_mcp/http_client.hpp"
+
+#include "awork_mcp/upstream_error.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+namespace awork_mcp {
+
+namespace {
+
+constexpr std::size_t max_idle_connections = 64;
+
+[[noreturn]] void throw_transport(boost::system::error_code ec, exchange_stage stage) {
+  throw upstream_error(describe_transport_error(ec, stage));
+}
+
+// A pooled connection the server closed while idle shows as readable (EOF or stray bytes).
+bool looks_alive(http_connection& connection) {
+  auto& socket = connection.tcp().socket();
+  if (!socket.is_open()) return false;
+  char byte;
+  auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+bool is_ip_literal(const std::string& host) {
+  boost::system::error_code ec;
+  net::ip::make_address(host, ec);
+  return !ec;
+}
+
+// Errors on a reused keep-alive connection that mean the server had closed it meanwhile.
+bool is_stale_connection_error(boost::system::error_code ec) {
+  return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe || ec == ssl::error::stream_truncated;
+}
+
+}  // namespace
+
+beast::tcp_stream& http_connection::tcp() {
+  return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream);
+}
+
+void http_connection::expires_after(std::chrono::milliseconds timeout) {
+  if (timeout.count() > 0)
+    tcp().expires_after(timeout);
+  else
+    tcp().expires_never();
+}
+
+ssl::context make_tls_context(const std::string& ca_file) {
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  ctx.set_default_verify_paths();
+  if (!ca_file.empty()) ctx.load_verify_file(ca_file);
+  ctx.set_verify_mode(ssl::verify_peer);
+  return ctx;
+}
+
+// ---- http_response -------------------------------------------------------------------------
+
+http_response::http_response(http_client& owner, std::unique_ptr<http_connection> connection,
+                             std::chrono::milliseconds idle_timeout)
+    : owner_(owner), connection_(std::move(connection)), idle_timeout_(idle_timeout) {
+  parser_.body_limit(boost::none);  // SSE streams are unbounded; read_all() applies its own limit
+}
+
+http_response::~http_response() {
+  if (connection_ && !abandoned_ && parser_.is_done() && parser_.keep_alive()) owner_.release(std::move(connection_));
+}
+
+std::string_view http_response::header(std::string_view name) const {
+  auto it = parser_.get().find(name);
+  return it == parser_.get().end() ? std::string_view{} : std::string_view(it->value());
+}
+
+awaitable<boost::system::error_code> http_response::read_head() {
+  connection_->expires_after(idle_timeout_);
+  auto [ec, n] = co_await std::visit(
+      [&](auto& s) { return http::async_read_header(s, connection_->buffer, parser_, net::as_tuple(net::use_awaitable)); },
+      connection_->stream);
+  co_return ec;
+}
+
+std::string http_response::media_type() const { return awork_mcp::media_type(header("Content-Type")); }
+
+awaitable<std::optional<std::string>> http_response::next_chunk() {
+  auto& body = parser_.get().body();
+  while (body.empty() && !parser_.is_done()) {
+    connection_->expires_after(idle_timeout_);
+    auto [ec, n] = co_await std::visit(
+        [&](auto& s) { return http::async_read_some(s, connection_->buffer, parser_, net::as_tuple(net::use_awaitable)); },
+        connection_->stream);
+    if (ec && !(ec == http::error::end_of_stream && parser_.is_done())) {
+      abandoned_ = true;
+      if (ec == http::error::partial_message || ec == http::error::end_of_stream || ec == net::error::eof ||
+          ec == ssl::error::stream_truncated || ec == net::error::connection_reset)
+        throw upstream_error({failure_kind::stream_ended, "the connection closed mid-response"});
+      throw_transport(ec, exchange_stage::read);
+    }
+  }
+  if (body.empty()) co_return std::nullopt;
+  std::string chunk;
+  chunk.swap(body);
+  co_return chunk;
+}
+
+awaitable<std::string> http_response::read_all(std::size_t limit) {
+  std::string all;
+  while (auto chunk = co_await next_chunk()) {
+    if (all.size() + chunk->size() > limit) {
+      abandoned_ = true;
+      throw upstream_error({failure_kind::bad_body, "response body larger than " + std::to_string(limit) + " bytes"});
+    }
+    if (all.empty())
+      all.swap(*chunk);
+    else
+      all += *chunk;
+  }
+  co_return all;
+}
+
+// ---- http_client ---------------------------------------------------------------------------
+
+http_client::http_client(net::any_io_executor ex, endpoint server, ssl::context* tls, http_timeouts timeouts)
+    : executor_(std::move(ex)), server_(std::move(server)), tls_(tls), timeouts_(timeouts) {}
+
+void http_client::release(std::unique_ptr<http_connection> connection) {
+  if (idle_.size() >= max_idle_connections) return;
+  connection->reused = true;
+  idle_.push_back(std::move(connection));
+}
+
+std::unique_ptr<http_connection> http_client::take_idle() {
+  while (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    if (looks_alive(*connection)) return connection;
+  }
+  return nullptr;
+}
+
+void http_client::close_idle() { idle_.clear(); }
+
+awaitable<tcp::resolver::results_type> http_client::resolve() {
+  // getaddrinfo has no timeout of its own; a timer cancels a lookup that hangs.
+  auto resolver = std::make_shared<tcp::resolver>(executor_);
+  auto timed_out = std::make_shared<bool>(false);
+  net::steady_timer timer(executor_, timeouts_.connect);
+  timer.async_wait([resolver, timed_out](boost::system::error_code ec) {
+    if (!ec) {
+      *timed_out = true;
+      resolver->cancel();
+    }
+  });
+  auto [ec, results] = co_await resolver->async_resolve(server_.host, server_.port, net::as_tuple(net::use_awaitable));
+  timer.cancel();
+  if (*timed_out) throw upstream_error({failure_kind::timeout, "DNS lookup of " + server_.host + " timed out"});
+  if (ec) throw_transport(ec, exchange_stage::resolve);
+  co_return results;
+}
+
+awaitable<std::unique_ptr<http_connection>> http_client::connect() {
+  auto endpoints = co_await resolve();
+  std::unique_ptr<http_connection> connection;
+  if (tls_)
+    connection = std::make_unique<http_connection>(std::in_place_type<http_connection::tls_stream>, executor_, *tls_);
+  else
+    connection = std::make_unique<http_connection>(std::in_place_type<beast::tcp_stream>, executor_);
+
+  auto& socket = connection->tcp();
+  socket.expires_after(timeouts_.connect);
+  auto [ec, connected] = co_await socket.async_connect(endpoints, net::as_tuple(net::use_awaitable));
+  if (ec) throw_transport(ec, exchange_stage::connect);
+  socket.socket().set_option(tcp::no_delay(true));  // small JSON-RPC messages must not wait for Nagle
+
+  if (auto* tls = std::get_if<http_connection::tls_stream>(&connection->stream)) {
+    if (!is_ip_literal(server_.host) && !SSL_set_tlsext_host_name(tls->native_handle(), server_.host.c_str()))
+      throw upstream_error({failure_kind::tls, "cannot set TLS SNI host name"});
+    tls->set_verify_callback(ssl::host_name_verification(server_.host));
+    auto [hec] = co_await tls->async_handshake(ssl::stream_base::client, net::as_tuple(net::use_awaitable));
+    if (hec) {
+      auto failure = describe_transport_error(hec, exchange_stage::handshake);
+      if (failure.kind == failure_kind::tls) {
+        auto verify = SSL_get_verify_result(tls->native_handle());
+        if (verify != X509_V_OK)
+          failure.detail += ": " + std::string(X509_verify_cert_error_string(verify));
+        else if (failure.detail.find("certificate verify failed") != std::string::npos)
+          failure.detail += ": the certificate does not name " + server_.host;
+      }
+      throw upstream_error(std::move(failure));
+    }
+  }
+  co_return connection;
+}
+
+awaitable<std::unique_ptr<http_response>> http_client::send(http_request request, bool dedicated,
+                                                            std::optional<std::chrono::milliseconds> idle_timeout) {
+  auto idle = idle_timeout.value_or(timeouts_.idle);
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<http_connection> connection = dedicated || attempt > 0 ? nullptr : take_idle();
+    if (!connection) connection = co_await connect();
+    const bool may_retry = connection->reused && attempt == 0;
+
+    connection->expires_after(timeouts_.idle);
+    auto [wec, written] = co_await std::visit(
+        [&](auto& s) { return http::async_write(s, request, net::as_tuple(net::use_awaitable)); }, connection->stream);
+    if (wec) {
+      if (may_retry && is_stale_connection_error(wec)) continue;
+      throw_transport(wec, exchange_stage::write);
+    }
+
+    auto response = std::make_unique<http_response>(*this, std::move(connection), idle);
+    if (auto hec = co_await response->read_head()) {
+      response->abandon();
+      if (may_retry && is_stale_connection_error(hec)) continue;
+      throw_transport(hec, exchange_stage::read);
+    }
+    co_return response;
+  }
+}
+
+}  // namespace awork_mcp

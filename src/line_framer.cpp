@@ -1,0 +1,75 @@
+#include "awork_mcp/line_framer.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+namespace awork_mcp {
+
+namespace {
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+
+bool is_blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+}  // namespace
+
+std::ostream& operator<<(std::ostream& os, const framed_line& l) {
+  if (l.what == framed_line::kind::too_long) return os << "too_long(" << l.bytes << " bytes)";
+  return os << "line(" << l.text << ")";
+}
+
+std::vector<framed_line> line_framer::feed(std::string_view chunk) {
+  std::vector<framed_line> out;
+  if (at_start_ && !chunk.empty()) {
+    // The BOM may arrive split across chunks; hold bytes until we know.
+    std::string_view head = chunk.substr(0, utf8_bom.size() - partial_.size());
+    std::string probe = partial_ + std::string(head);
+    if (utf8_bom.substr(0, probe.size()) == probe) {
+      if (probe.size() < utf8_bom.size()) {
+        partial_ = probe;
+        return out;
+      }
+      chunk.remove_prefix(head.size());
+      partial_.clear();
+    }
+    at_start_ = false;
+  }
+  while (!chunk.empty()) {
+    auto newline = chunk.find('\n');
+    auto piece = chunk.substr(0, newline);
+    if (discarding_) {
+      discarded_ += piece.size();
+    } else if (partial_.size() + piece.size() > max_line_bytes_) {
+      discarding_ = true;
+      discarded_ = partial_.size() + piece.size();
+      partial_.clear();
+      partial_.shrink_to_fit();
+    } else {
+      partial_.append(piece);
+    }
+    if (newline == std::string_view::npos) break;
+    complete_line(out);
+    chunk.remove_prefix(newline + 1);
+  }
+  return out;
+}
+
+std::vector<framed_line> line_framer::finish() {
+  std::vector<framed_line> out;
+  complete_line(out);
+  return out;
+}
+
+void line_framer::complete_line(std::vector<framed_line>& out) {
+  if (discarding_) {
+    out.push_back({framed_line::kind::too_long, {}, discarded_});
+    discarding_ = false;
+    discarded_ = 0;
+    return;
+  }
+  if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
+  if (!is_blank(partial_)) out.push_back({framed_line::kind::line, partial_, partial_.size()});
+  partial_.clear();
+}
+
+}  // namespace awork_mcp

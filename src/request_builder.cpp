@@ -1,0 +1,115 @@
+#include "awork_mcp/request_builder.hpp"
+
+#include "awork_mcp/version.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+#include <stdexcept>
+
+namespace awork_mcp {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+bool is_token_char(unsigned char c) {
+  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Header names whose values are secrets, or may be.
+bool is_sensitive(std::string_view name) {
+  auto n = lower(name);
+  return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n.find("key") != std::string::npos ||
+         n.find("token") != std::string::npos || n.find("secret") != std::string::npos ||
+         n.find("auth") != std::string::npos;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> parse_header_arg(std::string_view arg) {
+  auto colon = arg.find(':');
+  if (colon == std::string_view::npos) throw std::invalid_argument("--header needs the form 'Name: value'");
+  auto name = trim(arg.substr(0, colon));
+  auto value = trim(arg.substr(colon + 1));
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return is_token_char(static_cast<unsigned char>(c)); }))
+    throw std::invalid_argument("--header has an invalid header name: '" + std::string(name) + "'");
+  if (value.find_first_of("\r\n") != std::string_view::npos || value.find('\0') != std::string_view::npos)
+    throw std::invalid_argument("--header value for '" + std::string(name) + "' contains a line break");
+  auto n = lower(name);
+  if (n == "host" || n == "content-length" || n == "transfer-encoding" || n == "connection" || n == "mcp-session-id")
+    throw std::invalid_argument("--header cannot set '" + std::string(name) + "': the bridge manages it");
+  return {std::string(name), std::string(value)};
+}
+
+request_builder::request_builder(endpoint ep, header_list extra_headers)
+    : endpoint_(std::move(ep)), extra_headers_(std::move(extra_headers)) {}
+
+http_request request_builder::base(http::verb verb, const session_headers& session,
+                                   const std::optional<std::string>& authorization) const {
+  http_request req{verb, endpoint_.target, 11};
+  req.set(http::field::host, endpoint_.host_header());
+  req.set(http::field::user_agent, user_agent);
+  if (authorization) req.set(http::field::authorization, *authorization);
+  if (!session.session_id.empty()) req.set("Mcp-Session-Id", session.session_id);
+  if (!session.protocol_version.empty()) req.set("MCP-Protocol-Version", session.protocol_version);
+  // Extra headers come last so that a user can override Accept or Authorization on purpose.
+  for (const auto& [name, value] : extra_headers_) req.set(name, value);
+  req.keep_alive(true);
+  return req;
+}
+
+http_request request_builder::post(std::string body, const session_headers& session,
+                                   const std::optional<std::string>& authorization) const {
+  auto req = base(http::verb::post, session, authorization);
+  if (!req.count(http::field::accept)) req.set(http::field::accept, "application/json, text/event-stream");
+  req.set(http::field::content_type, "application/json");
+  req.body() = std::move(body);
+  req.prepare_payload();
+  return req;
+}
+
+http_request request_builder::get_stream(const session_headers& session,
+                                         const std::optional<std::string>& authorization,
+                                         const std::optional<std::string>& last_event_id) const {
+  auto req = base(http::verb::get, session, authorization);
+  req.set(http::field::accept, "text/event-stream");
+  if (last_event_id) req.set("Last-Event-ID", *last_event_id);
+  return req;
+}
+
+http_request request_builder::end_session(const session_headers& session,
+                                          const std::optional<std::string>& authorization) const {
+  return base(http::verb::delete_, session, authorization);
+}
+
+std::string redacted_head(const http_request& request) {
+  std::ostringstream os;
+  os << request.method_string() << ' ' << request.target();
+  for (const auto& field : request) {
+    os << " | " << field.name_string() << ": ";
+    if (is_sensitive(field.name_string()))
+      os << "<redacted>";
+    else
+      os << field.value();
+  }
+  return os.str();
+}
+
+std::string media_type(std::string_view content_type) {
+  return lower(trim(content_type.substr(0, content_type.find(';'))));
+}
+
+}  // namespace awork_mcp
