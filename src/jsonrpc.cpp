@@ -84,6 +84,7 @@ classified_message classify(const json::value& message) {
     auto part = classify_single(element);
     if (part.kind == message_kind::invalid) {
       out.problem = "batch element: " + part.problem;
+      out.request_ids.clear();
       return out;
     }
     for (auto& id : part.request_ids) out.request_ids.push_back(std::move(id));

@@ -1,0 +1,168 @@
+#include "bridge_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+
+namespace test_support {
+
+std::string bridge_binary() {
+  if (const char* override_path = std::getenv("AWORK_MCP_BINARY")) return override_path;
+  return AWORK_MCP_BINARY_PATH;
+}
+
+temp_dir::temp_dir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "awork-mcp-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+temp_dir::~temp_dir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string temp_dir::file(std::string_view name, std::string_view content) const {
+  auto full = path_ + "/" + std::string(name);
+  std::ofstream(full, std::ios::binary) << content;
+  return full;
+}
+
+bridge_process::bridge_process(const options& opts) {
+  int in_pipe[2], out_pipe[2];
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  char stderr_template[] = "/tmp/awork-mcp-stderr-XXXXXX";
+  int err_fd = ::mkstemp(stderr_template);
+  stderr_path_ = stderr_template;
+
+  std::vector<std::string> argv_storage{bridge_binary()};
+  argv_storage.insert(argv_storage.end(), opts.args.begin(), opts.args.end());
+  std::vector<std::string> env_storage{"PATH=/usr/bin:/bin"};
+  for (const auto& [k, v] : opts.env) env_storage.push_back(k + "=" + v);
+  // Sanitizer builds: keep their options, and do not let a leak report change the exit code silently.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+    if (const char* value = std::getenv(name)) env_storage.push_back(std::string(name) + "=" + value);
+  std::vector<char*> argv, envp;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int input = in_pipe[0];
+    if (opts.stdin_file) input = ::open(opts.stdin_file->c_str(), O_RDONLY);
+    ::dup2(input, 0);
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_fd, 2);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(err_fd);
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  stdin_fd_ = in_pipe[1];
+  stdout_fd_ = out_pipe[0];
+  if (opts.stdin_file) close_stdin();
+}
+
+bridge_process::~bridge_process() {
+  close_stdin();
+  if (!exit_code_ && pid_ > 0) {
+    if (!wait(std::chrono::seconds(20))) {
+      ::kill(pid_, SIGKILL);
+      wait(std::chrono::seconds(5));
+    }
+  }
+  close_stdout();
+  ::unlink(stderr_path_.c_str());
+}
+
+void bridge_process::send(std::string_view line) {
+  std::string data(line);
+  data.push_back('\n');
+  std::size_t written = 0;
+  while (written < data.size()) {
+    auto n = ::write(stdin_fd_, data.data() + written, data.size() - written);
+    if (n <= 0) throw std::runtime_error("writing to the bridge's stdin failed");
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+std::optional<std::string> bridge_process::read_line(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (auto newline = buffer_.find('\n'); newline != std::string::npos) {
+      auto line = buffer_.substr(0, newline);
+      buffer_.erase(0, newline + 1);
+      return line;
+    }
+    if (stdout_fd_ < 0) return std::nullopt;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    pollfd pfd{stdout_fd_, POLLIN, 0};
+    if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
+    char chunk[65536];
+    auto n = ::read(stdout_fd_, chunk, sizeof chunk);
+    if (n <= 0) return std::nullopt;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+std::optional<std::string> bridge_process::read_until(const std::function<bool(const std::string&)>& match,
+                                                      std::chrono::milliseconds timeout,
+                                                      std::vector<std::string>* skipped) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto line = read_line(std::max(left, std::chrono::milliseconds(1)));
+    if (!line) return std::nullopt;
+    if (match(*line)) return line;
+    if (skipped) skipped->push_back(*line);
+  }
+}
+
+void bridge_process::close_stdin() {
+  if (stdin_fd_ >= 0) ::close(stdin_fd_);
+  stdin_fd_ = -1;
+}
+
+void bridge_process::close_stdout() {
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  stdout_fd_ = -1;
+}
+
+void bridge_process::signal(int sig) { ::kill(pid_, sig); }
+
+std::optional<int> bridge_process::wait(std::chrono::milliseconds timeout) {
+  if (exit_code_) return exit_code_;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    auto r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exit_code_;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    ::usleep(5000);
+  }
+}
+
+std::string bridge_process::stderr_text() const {
+  std::ifstream in(stderr_path_);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace test_support

@@ -1,0 +1,69 @@
+#pragma once
+// Runs the real awork-mcp binary as an editor would: pipes on stdin and stdout, stderr to a file.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace test_support {
+
+class bridge_process {
+ public:
+  struct options {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;  ///< added to a minimal environment
+    std::optional<std::string> stdin_file;   ///< read stdin from this regular file instead of a pipe
+  };
+
+  explicit bridge_process(const options& opts);
+  ~bridge_process();
+  bridge_process(const bridge_process&) = delete;
+  bridge_process& operator=(const bridge_process&) = delete;
+
+  /// Writes one line (a newline is added).
+  void send(std::string_view line);
+  /// The next stdout line, or nullopt on timeout or EOF.
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Reads lines until one satisfies `match`; the lines skipped are appended to `skipped`.
+  std::optional<std::string> read_until(const std::function<bool(const std::string&)>& match,
+                                        std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                                        std::vector<std::string>* skipped = nullptr);
+  void close_stdin();
+  void close_stdout();
+  void signal(int sig);
+  /// Waits for exit; returns the exit code (128+signal if killed), or nullopt on timeout.
+  std::optional<int> wait(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Everything the bridge wrote to stderr so far.
+  std::string stderr_text() const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
+  std::string stderr_path_;
+  std::string buffer_;
+  std::optional<int> exit_code_;
+};
+
+/// Path of the binary under test.
+std::string bridge_binary();
+
+/// Makes a private temporary directory, removed with its contents on destruction.
+class temp_dir {
+ public:
+  temp_dir();
+  ~temp_dir();
+  const std::string& path() const { return path_; }
+  std::string file(std::string_view name, std::string_view content) const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace test_support

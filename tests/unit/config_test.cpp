@@ -1,0 +1,62 @@
+#include "awork_mcp/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace awork_mcp;
+
+namespace {
+command_line_result parse(std::vector<const char*> args, std::map<std::string, std::string> env = {}) {
+  args.insert(args.begin(), "awork-mcp");
+  return parse_command_line(static_cast<int>(args.size()), args.data(), [env](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+}
+}  // namespace
+
+TEST(config, awork_needs_a_key) {
+  EXPECT_EQ(parse({}).what, command_line_result::action::exit);
+  EXPECT_EQ(parse({}).exit_code, 2);
+  auto ok = parse({}, {{"AWORK_API_KEY", " k1 \n"}});
+  ASSERT_EQ(ok.what, command_line_result::action::run);
+  EXPECT_EQ(ok.config.api_key, "k1");
+  EXPECT_EQ(ok.config.server.host, "api.awork.com");
+}
+
+TEST(config, other_servers_need_no_key) {
+  auto r = parse({"--url", "http://127.0.0.1:1234/mcp"});
+  ASSERT_EQ(r.what, command_line_result::action::run);
+  EXPECT_FALSE(r.config.api_key);
+}
+
+TEST(config, plain_http_only_to_loopback_unless_allowed) {
+  EXPECT_EQ(parse({"--url", "http://example.com/mcp"}).what, command_line_result::action::exit);
+  EXPECT_EQ(parse({"--url", "http://example.com/mcp", "--allow-http"}).what, command_line_result::action::run);
+}
+
+TEST(config, options_are_read) {
+  auto r = parse({"--url", "https://example.com/mcp", "--api-key", "k", "--header", "X-A: 1", "--header", "X-B: 2",
+                  "--request-timeout", "1.5", "--log-level", "trace", "--max-line-bytes", "1000", "--no-get-stream"});
+  ASSERT_EQ(r.what, command_line_result::action::run);
+  EXPECT_EQ(r.config.api_key, "k");
+  EXPECT_EQ(r.config.extra_headers.size(), 2u);
+  EXPECT_EQ(r.config.request_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(r.config.log_level, spdlog::level::trace);
+  EXPECT_EQ(r.config.max_line_bytes, 1000u);
+  EXPECT_FALSE(r.config.get_stream);
+}
+
+TEST(config, bad_values_are_refused) {
+  EXPECT_EQ(parse({"--url", "ftp://x"}).exit_code, 2);
+  EXPECT_NE(parse({"--log-level", "loud", "--url", "http://127.0.0.1/"}).exit_code, 0);
+  EXPECT_EQ(parse({"--url", "http://127.0.0.1/", "--header", "nocolon"}).exit_code, 2);
+  EXPECT_NE(parse({"--url", "http://127.0.0.1/", "--api-key-file", "/nonexistent/key"}).exit_code, 0);
+}
+
+TEST(config, help_and_version_exit_zero) {
+  EXPECT_EQ(parse({"--help"}).what, command_line_result::action::exit);
+  EXPECT_EQ(parse({"--help"}).exit_code, 0);
+  EXPECT_EQ(parse({"--version"}).exit_code, 0);
+}

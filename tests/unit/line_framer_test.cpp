@@ -1,0 +1,67 @@
+#include "awork_mcp/line_framer.hpp"
+
+#include <gtest/gtest.h>
+
+using awork_mcp::framed_line;
+using awork_mcp::line_framer;
+
+namespace {
+
+framed_line line(std::string text) { return {framed_line::kind::line, text, text.size()}; }
+framed_line too_long(std::size_t bytes) { return {framed_line::kind::too_long, {}, bytes}; }
+
+struct framing_case {
+  const char* name;
+  std::vector<std::string> chunks;
+  std::vector<framed_line> expected;  // including what finish() returns
+};
+
+std::vector<framed_line> run(line_framer& framer, const std::vector<std::string>& chunks) {
+  std::vector<framed_line> out;
+  for (const auto& c : chunks)
+    for (auto& l : framer.feed(c)) out.push_back(std::move(l));
+  for (auto& l : framer.finish()) out.push_back(std::move(l));
+  return out;
+}
+
+}  // namespace
+
+TEST(line_framer, table) {
+  const std::vector<framing_case> cases = {
+      {"one line", {"{\"a\":1}\n"}, {line("{\"a\":1}")}},
+      {"two lines in one chunk", {"a\nb\n"}, {line("a"), line("b")}},
+      {"line split over chunks", {"ab", "c", "d\n"}, {line("abcd")}},
+      {"CRLF stripped", {"a\r\nb\r\n"}, {line("a"), line("b")}},
+      {"CR split from LF", {"a\r", "\nb\n"}, {line("a"), line("b")}},
+      {"blank lines skipped", {"\n\r\n  \na\n\n"}, {line("a")}},
+      {"last line without newline", {"a\nb"}, {line("a"), line("b")}},
+      {"BOM skipped", {"\xEF\xBB\xBF{}\n"}, {line("{}")}},
+      {"BOM split over chunks", {"\xEF", "\xBB", "\xBF{}\n"}, {line("{}")}},
+      {"BOM only at start", {"a\n\xEF\xBB\xBF" "b\n"}, {line("a"), line("\xEF\xBB\xBF" "b")}},
+      {"empty input", {}, {}},
+  };
+  for (const auto& c : cases) {
+    line_framer framer(1024);
+    EXPECT_EQ(run(framer, c.chunks), c.expected) << c.name;
+  }
+}
+
+TEST(line_framer, over_long_line_is_reported_and_dropped_and_the_next_line_survives) {
+  line_framer framer(8);
+  auto out = run(framer, {"0123456789", "abcdef\nok\n"});
+  EXPECT_EQ(out, (std::vector<framed_line>{too_long(16), line("ok")}));
+}
+
+TEST(line_framer, line_exactly_at_the_limit_passes) {
+  line_framer framer(4);
+  EXPECT_EQ(run(framer, {"abcd\nabcde\n"}), (std::vector<framed_line>{line("abcd"), too_long(5)}));
+}
+
+TEST(line_framer, memory_stays_bounded_while_discarding) {
+  line_framer framer(16);
+  std::string big(1 << 20, 'x');
+  for (int i = 0; i < 8; ++i) EXPECT_TRUE(framer.feed(big).empty());
+  auto out = framer.feed("\n");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0], too_long(8u << 20));
+}

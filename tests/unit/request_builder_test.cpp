@@ -1,0 +1,76 @@
+#include "awork_mcp/request_builder.hpp"
+
+#include "awork_mcp/version.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace awork_mcp;
+namespace http = boost::beast::http;
+
+namespace {
+request_builder builder(header_list extra = {}) { return request_builder(parse_endpoint("https://api.awork.com/api/v1/mcp"), extra); }
+std::string field(const http_request& r, std::string_view name) {
+  auto it = r.find(name);
+  return it == r.end() ? std::string{} : std::string(it->value());
+}
+}  // namespace
+
+TEST(request_builder, post_before_initialize_has_no_session_headers) {
+  auto req = builder().post("{}", {}, std::string("Bearer k"));
+  EXPECT_EQ(req.method(), http::verb::post);
+  EXPECT_EQ(req.target(), "/api/v1/mcp");
+  EXPECT_EQ(field(req, "Host"), "api.awork.com");
+  EXPECT_EQ(field(req, "Accept"), "application/json, text/event-stream");
+  EXPECT_EQ(field(req, "Content-Type"), "application/json");
+  EXPECT_EQ(field(req, "Authorization"), "Bearer k");
+  EXPECT_EQ(field(req, "User-Agent"), user_agent);
+  EXPECT_EQ(field(req, "Content-Length"), "2");
+  EXPECT_EQ(req.count("Mcp-Session-Id"), 0u);
+  EXPECT_EQ(req.count("MCP-Protocol-Version"), 0u);
+}
+
+TEST(request_builder, session_headers_and_no_authorization) {
+  auto req = builder().post("{}", {"sess-1", "2025-06-18"}, std::nullopt);
+  EXPECT_EQ(field(req, "Mcp-Session-Id"), "sess-1");
+  EXPECT_EQ(field(req, "MCP-Protocol-Version"), "2025-06-18");
+  EXPECT_EQ(req.count(http::field::authorization), 0u);
+}
+
+TEST(request_builder, get_stream_and_resume) {
+  auto open = builder().get_stream({"s", "2025-11-25"}, std::nullopt, std::nullopt);
+  EXPECT_EQ(open.method(), http::verb::get);
+  EXPECT_EQ(field(open, "Accept"), "text/event-stream");
+  EXPECT_EQ(open.count("Last-Event-ID"), 0u);
+  auto resume = builder().get_stream({"s", "2025-11-25"}, std::nullopt, std::string("ev-9"));
+  EXPECT_EQ(field(resume, "Last-Event-ID"), "ev-9");
+  auto end = builder().end_session({"s", "2025-11-25"}, std::nullopt);
+  EXPECT_EQ(end.method(), http::verb::delete_);
+  EXPECT_EQ(field(end, "Mcp-Session-Id"), "s");
+}
+
+TEST(request_builder, extra_headers_are_added) {
+  auto req = builder({{"X-Workspace", "w1"}}).post("{}", {}, std::nullopt);
+  EXPECT_EQ(field(req, "X-Workspace"), "w1");
+}
+
+TEST(request_builder, header_argument_table) {
+  EXPECT_EQ(parse_header_arg("X-A: b c"), (std::pair<std::string, std::string>{"X-A", "b c"}));
+  EXPECT_EQ(parse_header_arg("X-A:b"), (std::pair<std::string, std::string>{"X-A", "b"}));
+  for (const char* bad : {"no colon", ": v", "Bad Name: v", "X: a\r\nInjected: 1", "Host: evil", "Content-Length: 3"})
+    EXPECT_THROW(parse_header_arg(bad), std::invalid_argument) << bad;
+}
+
+TEST(request_builder, redacted_head_masks_every_secret) {
+  auto req = builder({{"X-Api-Key", "secret-2"}, {"X-Trace", "visible"}}).post("{}", {}, std::string("Bearer secret-1"));
+  auto text = redacted_head(req);
+  EXPECT_EQ(text.find("secret-1"), std::string::npos) << text;
+  EXPECT_EQ(text.find("secret-2"), std::string::npos) << text;
+  EXPECT_NE(text.find("visible"), std::string::npos) << text;
+}
+
+TEST(request_builder, media_type_table) {
+  EXPECT_EQ(media_type("application/json"), "application/json");
+  EXPECT_EQ(media_type("Application/JSON; charset=utf-8"), "application/json");
+  EXPECT_EQ(media_type(" text/event-stream ;x=y"), "text/event-stream");
+  EXPECT_EQ(media_type(""), "");
+}
