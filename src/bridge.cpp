@@ -1,5 +1,6 @@
 #include "awork_mcp/bridge.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -75,7 +76,8 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
       on_exit_(std::move(on_exit)),
       framer_(config_.max_line_bytes),
       slot_freed_(ex),
-      reinitialized_(ex) {}
+      reinitialized_(ex),
+      stream_answered_event_(ex) {}
 
 void bridge::start() {
   auto self = shared_from_this();
@@ -159,7 +161,12 @@ awaitable<void> bridge::handle_line(framed_line line) {
   if (out.kind == message_kind::notification && out.method == "notifications/initialized") {
     cached_initialized_ = out.body;
     co_await forward(std::move(out));
-    if (config_.get_stream && !session_.session_id.empty()) start_listening();
+    if (config_.get_stream && !session_.session_id.empty()) {
+      start_listening();
+      // Let the GET stream reach the server before the next requests, so that the server sees
+      // the session's streams in the order the client meant them.
+      co_await wait_for_stream_answer(config_.connect_timeout);
+    }
     co_return;
   }
   while (in_flight_ >= config_.max_in_flight) co_await slot_freed_.wait();
@@ -468,9 +475,18 @@ awaitable<void> bridge::reinitialize(std::uint64_t failed_generation) {
   if (config_.get_stream && !session_.session_id.empty()) start_listening();
 }
 
+awaitable<void> bridge::wait_for_stream_answer(std::chrono::milliseconds limit) {
+  using namespace net::experimental::awaitable_operators;
+  if (!listening_ || stream_answered_) co_return;
+  net::steady_timer timer(executor_, limit);
+  co_await (stream_answered_event_.wait() || timer.async_wait(net::as_tuple(net::use_awaitable)));
+}
+
 void bridge::start_listening() {
-  if (listening_ || shutting_down_) return;
+  if ((listening_ && listener_generation_ == generation_) || shutting_down_) return;
   listening_ = true;
+  listener_generation_ = generation_;
+  stream_answered_ = false;
   net::co_spawn(executor_, listen(generation_),
                 net::bind_cancellation_slot(listen_cancel_.slot(), [](std::exception_ptr e) { log_exception("GET stream", e); }));
 }
@@ -491,8 +507,15 @@ awaitable<void> bridge::listen(std::uint64_t generation) {
       try {
         auto authorization = co_await credential_->authorization();
         // Server-initiated messages may be hours apart: no idle timeout on this stream.
-        auto response = co_await client_.send(builder_.get_stream(session_, authorization, last_event_id), true,
-                                              std::chrono::milliseconds(0));
+        std::unique_ptr<http_response> response;
+        try {
+          response = co_await client_.send(builder_.get_stream(session_, authorization, last_event_id), true,
+                                           std::chrono::milliseconds(0));
+        } catch (...) {
+          mark_stream_answered();
+          throw;
+        }
+        mark_stream_answered();
         const unsigned status = response->status();
         if (status == 405) {
           spdlog::info("the server offers no GET stream (HTTP 405)");
@@ -529,8 +552,12 @@ awaitable<void> bridge::listen(std::uint64_t generation) {
   } catch (const boost::system::system_error& e) {
     spdlog::debug("GET stream stopped: {}", e.what());  // cancelled by stop_listening()
   }
-  if (generation_ == generation || shutting_down_) listening_ = false;
-  if (generation_ != generation) listening_ = false;
+  if (listener_generation_ == generation) listening_ = false;
+}
+
+void bridge::mark_stream_answered() {
+  stream_answered_ = true;
+  stream_answered_event_.notify_all();
 }
 
 awaitable<void> bridge::end_session() {

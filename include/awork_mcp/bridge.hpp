@@ -66,6 +66,9 @@ class bridge : public std::enable_shared_from_this<bridge> {
   awaitable<void> reinitialize(std::uint64_t failed_generation);
   void start_listening();
   void stop_listening();
+  /// Waits (at most `limit`) until the GET stream got its first answer, whatever it was.
+  awaitable<void> wait_for_stream_answer(std::chrono::milliseconds limit);
+  void mark_stream_answered();
   awaitable<void> listen(std::uint64_t generation);
   awaitable<void> end_session();
 
@@ -102,6 +105,9 @@ class bridge : public std::enable_shared_from_this<bridge> {
   std::uint64_t internal_ids_ = 0;
   net::cancellation_signal listen_cancel_;
   bool listening_ = false;
+  std::uint64_t listener_generation_ = 0;
+  bool stream_answered_ = false;
+  async_event stream_answered_event_;
 
   bool shutting_down_ = false;
   bool answers_closed_ = false;  // after shutdown answered what was left, late replies are dropped

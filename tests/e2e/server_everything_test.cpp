@@ -1,0 +1,203 @@
+// End to end: the real bridge against the official reference server
+// @modelcontextprotocol/server-everything in its Streamable HTTP mode, on 127.0.0.1.
+
+#include "bridge_process.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace json = boost::json;
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+using test_support::bridge_process;
+
+namespace {
+
+unsigned short free_port() {
+  net::io_context io;
+  net::ip::tcp::acceptor probe(io, {net::ip::make_address("127.0.0.1"), 0});
+  return probe.local_endpoint().port();
+}
+
+bool accepts_connections(unsigned short port) {
+  net::io_context io;
+  net::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({net::ip::make_address("127.0.0.1"), port}, ec);
+  return !ec;
+}
+
+// The reference server as a child process, stopped with its test.
+class reference_server {
+ public:
+  reference_server() : port_(free_port()) {
+    std::string script = std::string(AWORK_MCP_TEST_PEERS_DIR) +
+                         "/node_modules/@modelcontextprotocol/server-everything/dist/index.js";
+    if (!std::filesystem::exists(script)) throw std::runtime_error("not installed: " + script + " (run scripts/install-test-peers.sh)");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::setenv("PORT", std::to_string(port_).c_str(), 1);
+      int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 1);
+      ::dup2(devnull, 2);
+      ::execlp(AWORK_MCP_NODE, AWORK_MCP_NODE, script.c_str(), "streamableHttp", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 300 && !accepts_connections(port_); ++i) std::this_thread::sleep_for(50ms);
+    if (!accepts_connections(port_)) throw std::runtime_error("server-everything did not start");
+  }
+  ~reference_server() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/mcp"; }
+
+ private:
+  unsigned short port_;
+  pid_t pid_ = -1;
+};
+
+class server_everything : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new reference_server(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    bridge_process::options opts;
+    opts.args = {"--url", server_->url(), "--log-level", "info"};
+    bridge_ = std::make_unique<bridge_process>(opts);
+    json::object capabilities{{"sampling", json::object{}}, {"elicitation", json::object{}}};
+    send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
+          {"params", {{"protocolVersion", "2025-06-18"}, {"capabilities", capabilities},
+                      {"clientInfo", {{"name", "awork-mcp-e2e"}, {"version", "1"}}}}}});
+    auto init = await(1);
+    ASSERT_TRUE(init.as_object().contains("result")) << init;
+    send({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
+  }
+
+  void send(const json::object& message) { bridge_->send(json::serialize(message)); }
+
+  json::value call_tool(int id, const char* name, json::object arguments, json::object meta = {}) {
+    json::object params{{"name", name}, {"arguments", std::move(arguments)}};
+    if (!meta.empty()) params["_meta"] = std::move(meta);
+    send({{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", std::move(params)}});
+    return await(id);
+  }
+
+  json::value call_tool_answering(int id, const char* name, json::object arguments,
+                                  const std::function<json::value(const json::object&)>& on_request) {
+    send({{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", name}, {"arguments", std::move(arguments)}}}});
+    return await(id, [&](const json::object& request) -> json::value {
+      if (request.at("method") == "roots/list") return json::object{{"roots", json::array{}}};
+      return on_request(request);
+    });
+  }
+
+  /// Reads until the response with `id`. Server requests met on the way are answered by
+  /// `on_request` (or collected), other messages are collected in `seen_`.
+  json::value await(int id, const std::function<json::value(const json::object&)>& on_request = {}) {
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto line = bridge_->read_line(30s);
+      if (!line) break;
+      auto v = json::parse(*line);
+      auto& m = v.as_object();
+      if (m.contains("method") && m.contains("id")) {  // a request from the server
+        requests_.push_back(m);
+        if (on_request) {
+          auto result = on_request(m);
+          bridge_->send(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", m.at("id")}, {"result", result}}));
+        } else if (m.at("method") == "roots/list") {
+          bridge_->send(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", m.at("id")}, {"result", {{"roots", json::array{}}}}}));
+        }
+        continue;
+      }
+      if (m.contains("id") && m.at("id") == id) return v;
+      seen_.push_back(m);
+    }
+    ADD_FAILURE() << "no response " << id << "; bridge stderr:\n" << bridge_->stderr_text();
+    return json::object{};
+  }
+
+  static reference_server* server_;
+  std::unique_ptr<bridge_process> bridge_;
+  std::vector<json::object> seen_;
+  std::vector<json::object> requests_;
+};
+
+reference_server* server_everything::server_ = nullptr;
+
+}  // namespace
+
+TEST_F(server_everything, tools_list_and_echo) {
+  send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}});
+  auto list = await(2);
+  bool has_echo = false;
+  for (auto& tool : list.at("result").at("tools").as_array()) has_echo |= tool.at("name") == "echo";
+  EXPECT_TRUE(has_echo) << list;
+  auto echo = call_tool(3, "echo", {{"message", "hello through the bridge"}});
+  EXPECT_EQ(echo.at("result").at("content").at(0).at("text"), "Echo: hello through the bridge");
+}
+
+TEST_F(server_everything, progress_arrives_before_the_result) {
+  auto result = call_tool(4, "trigger-long-running-operation", {{"duration", 1}, {"steps", 3}}, {{"progressToken", "p-4"}});
+  ASSERT_TRUE(result.as_object().contains("result")) << result;
+  int progress = 0;
+  for (auto& m : seen_)
+    if (m.at("method") == "notifications/progress" && m.at("params").at("progressToken") == "p-4") ++progress;
+  EXPECT_EQ(progress, 3) << "progress notifications must reach stdout before the result";
+}
+
+TEST_F(server_everything, sampling_round_trip) {
+  auto result = call_tool_answering(5, "trigger-sampling-request", {{"prompt", "say hi"}, {"maxTokens", 20}},
+                                    [](const json::object& request) -> json::value {
+                                      EXPECT_EQ(request.at("method"), "sampling/createMessage");
+                                      return json::object{{"role", "assistant"},
+                                                          {"content", {{"type", "text"}, {"text", "sampled-by-the-test"}}},
+                                                          {"model", "test-model"},
+                                                          {"stopReason", "endTurn"}};
+                                    });
+  ASSERT_TRUE(result.as_object().contains("result")) << result;
+  EXPECT_NE(json::serialize(result).find("sampled-by-the-test"), std::string::npos) << result;
+}
+
+TEST_F(server_everything, elicitation_round_trip) {
+  auto result = call_tool_answering(6, "trigger-elicitation-request", {}, [](const json::object& request) -> json::value {
+    EXPECT_EQ(request.at("method"), "elicitation/create");
+    // Accept with a value for every field: its default, or one of its type.
+    json::object content;
+    for (auto& [name, schema] : request.at("params").at("requestedSchema").at("properties").as_object()) {
+      auto& s = schema.as_object();
+      if (s.contains("default")) content[name] = s.at("default");
+      else if (s.contains("enum")) content[name] = s.at("enum").at(0);
+      else if (s.at("type") == "boolean") content[name] = true;
+      else if (s.at("type") == "number" || s.at("type") == "integer") content[name] = 42;
+      else content[name] = s.contains("format") && s.at("format") == "email" ? "e2e@example.com" : "elicited-by-the-test";
+    }
+    return json::object{{"action", "accept"}, {"content", content}};
+  });
+  ASSERT_TRUE(result.as_object().contains("result")) << result;
+  EXPECT_NE(json::serialize(result).find("accept"), std::string::npos) << result;
+  ASSERT_FALSE(requests_.empty());
+}
+
+TEST_F(server_everything, resources_and_prompts) {
+  send({{"jsonrpc", "2.0"}, {"id", 7}, {"method", "resources/list"}});
+  auto resources = await(7);
+  EXPECT_FALSE(resources.at("result").at("resources").as_array().empty()) << resources;
+  send({{"jsonrpc", "2.0"}, {"id", 8}, {"method", "prompts/list"}});
+  auto prompts = await(8);
+  EXPECT_FALSE(prompts.at("result").at("prompts").as_array().empty()) << prompts;
+}

@@ -1,0 +1,578 @@
+// bench_driver: launches each contender as an editor would (a stdio MCP server) and measures
+// cold start, sequential latency, throughput with many requests in flight, memory, and a large
+// result; "direct" speaks HTTP to the upstream itself, the limit a bridge can approach.
+//
+//   bench_driver --upstream URL [--rounds N] [--smoke] [--everything URL]
+//                --contender 'name=command args...' [--contender ...]
+// Prints a Markdown table of medians over the rounds, with ratios to the first contender.
+
+#include "awork_mcp/endpoint.hpp"
+#include "awork_mcp/sse_parser.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace json = boost::json;
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct settings {
+  std::string upstream;
+  std::string everything;
+  int rounds = 3;
+  int cold_runs = 5;
+  int sequential_calls = 500;
+  int throughput_calls = 3000;
+  int in_flight = 32;
+  int flat_from = 1000;
+  int flat_to = 20000;
+  std::size_t big_bytes = 5'000'000;
+  int everything_calls = 200;
+};
+
+double ms_since(clock_type::time_point start) {
+  return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return NAN;
+  std::sort(values.begin(), values.end());
+  auto index = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size()))) - 1;
+  return values[std::min(index, values.size() - 1)];
+}
+
+double median(std::vector<double> values) { return percentile(std::move(values), 50); }
+
+// ---- memory of a process tree ------------------------------------------------------------
+
+long status_kb(pid_t pid, const char* field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
+  return 0;
+}
+
+std::vector<pid_t> process_tree(pid_t root) {
+  std::map<pid_t, pid_t> parent;
+  if (DIR* dir = ::opendir("/proc")) {
+    while (auto* entry = ::readdir(dir)) {
+      pid_t pid = std::atoi(entry->d_name);
+      if (pid <= 0) continue;
+      std::ifstream stat("/proc/" + std::string(entry->d_name) + "/stat");
+      std::string content;
+      std::getline(stat, content);
+      auto close = content.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream rest(content.substr(close + 2));
+      char state;
+      pid_t ppid;
+      rest >> state >> ppid;
+      parent[pid] = ppid;
+    }
+    ::closedir(dir);
+  }
+  std::vector<pid_t> tree{root};
+  for (std::size_t i = 0; i < tree.size(); ++i)
+    for (auto [pid, ppid] : parent)
+      if (ppid == tree[i]) tree.push_back(pid);
+  return tree;
+}
+
+double tree_mb(pid_t root, const char* field) {
+  long kb = 0;
+  for (auto pid : process_tree(root)) kb += status_kb(pid, field);
+  return static_cast<double>(kb) / 1024.0;
+}
+
+// ---- a contender over stdio ----------------------------------------------------------------
+
+class stdio_peer {
+ public:
+  explicit stdio_peer(const std::vector<std::string>& argv) {
+    int in[2], out[2];
+    if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC)) throw std::runtime_error("pipe");
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    started_ = clock_type::now();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(in[0], 0);
+      ::dup2(out[1], 1);
+      int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 2);
+      ::setpgid(0, 0);
+      ::execvp(args[0], args.data());
+      ::_exit(127);
+    }
+    ::close(in[0]);
+    ::close(out[1]);
+    in_ = in[1];
+    out_ = out[0];
+  }
+  ~stdio_peer() {
+    ::close(in_);
+    for (int i = 0; i < 300; ++i) {
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        ::kill(-pid_, SIGKILL);
+        ::close(out_);
+        return;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    ::kill(-pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    ::close(out_);
+  }
+  pid_t pid() const { return pid_; }
+  clock_type::time_point started() const { return started_; }
+
+  void send(const std::string& line) {
+    std::string data = line + "\n";
+    for (std::size_t done = 0; done < data.size();) {
+      auto n = ::write(in_, data.data() + done, data.size() - done);
+      if (n <= 0) throw std::runtime_error("the contender closed its stdin");
+      done += static_cast<std::size_t>(n);
+    }
+  }
+
+  /// Next message that is a response; notifications are skipped.
+  json::value next_response(std::chrono::milliseconds timeout = 60s) {
+    for (;;) {
+      auto line = read_line(timeout);
+      auto v = json::parse(line);
+      if (v.is_object() && v.as_object().contains("id") && !v.as_object().contains("method")) return v;
+      if (v.is_object() && v.as_object().contains("method") && v.as_object().contains("id"))  // server request
+        send(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", v.at("id")}, {"result", json::object{}}}));
+    }
+  }
+
+ private:
+  std::string read_line(std::chrono::milliseconds timeout) {
+    auto deadline = clock_type::now() + timeout;
+    for (;;) {
+      if (auto nl = buffer_.find('\n', scanned_); nl != std::string::npos) {
+        std::string line = buffer_.substr(0, nl);
+        buffer_.erase(0, nl + 1);
+        scanned_ = 0;
+        return line;
+      }
+      scanned_ = buffer_.size();
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+      if (left <= 0) throw std::runtime_error("timed out waiting for the contender");
+      pollfd pfd{out_, POLLIN, 0};
+      if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) continue;
+      char chunk[1 << 16];
+      auto n = ::read(out_, chunk, sizeof chunk);
+      if (n <= 0) throw std::runtime_error("the contender closed its stdout");
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1;
+  std::string buffer_;
+  std::size_t scanned_ = 0;
+  clock_type::time_point started_;
+};
+
+std::string initialize_message(int id) {
+  return json::serialize(json::object{
+      {"jsonrpc", "2.0"}, {"id", id}, {"method", "initialize"},
+      {"params", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object{}},
+                  {"clientInfo", {{"name", "bench-driver"}, {"version", "1"}}}}}});
+}
+
+std::string call_message(long long id, const char* tool, json::object arguments) {
+  return json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
+                                      {"params", {{"name", tool}, {"arguments", std::move(arguments)}}}});
+}
+
+void handshake(stdio_peer& peer) {
+  peer.send(initialize_message(0));
+  auto response = peer.next_response();
+  if (!response.as_object().contains("result")) throw std::runtime_error("initialize failed: " + json::serialize(response));
+  peer.send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+}
+
+void check_echo(const json::value& response, long long id) {
+  if (response.at("id").as_int64() != id || !response.as_object().contains("result"))
+    throw std::runtime_error("unexpected reply: " + json::serialize(response).substr(0, 300));
+}
+
+/// Sequential calls: each waits for the previous answer. Returns latencies in ms.
+std::vector<double> sequential(stdio_peer& peer, long long& next_id, int calls, const char* message = "ping-pong") {
+  std::vector<double> latencies;
+  latencies.reserve(static_cast<std::size_t>(calls));
+  for (int i = 0; i < calls; ++i) {
+    auto id = next_id++;
+    auto start = clock_type::now();
+    peer.send(call_message(id, "echo", {{"message", message}}));
+    auto response = peer.next_response();
+    latencies.push_back(ms_since(start));
+    check_echo(response, id);
+  }
+  return latencies;
+}
+
+/// `calls` echo calls keeping `in_flight` outstanding. Returns calls per second.
+double pipelined(stdio_peer& peer, long long& next_id, int calls, int in_flight) {
+  auto start = clock_type::now();
+  int sent = 0, done = 0;
+  std::set<long long> outstanding;
+  while (done < calls) {
+    while (sent < calls && sent - done < in_flight) {
+      outstanding.insert(next_id);
+      peer.send(call_message(next_id++, "echo", {{"message", "throughput"}}));
+      ++sent;
+    }
+    auto response = peer.next_response();
+    if (!outstanding.erase(response.at("id").as_int64())) throw std::runtime_error("unexpected id");
+    if (!response.as_object().contains("result")) throw std::runtime_error("error reply: " + json::serialize(response));
+    ++done;
+  }
+  return calls / (ms_since(start) / 1000.0);
+}
+
+// ---- direct HTTP, no bridge ----------------------------------------------------------------
+
+class direct_client {
+ public:
+  explicit direct_client(const awork_mcp::endpoint& ep) : ep_(ep), stream_(io_) {
+    tcp::resolver resolver(io_);
+    stream_.connect(resolver.resolve(ep.host, ep.port));
+    stream_.socket().set_option(tcp::no_delay(true));
+  }
+  /// POSTs one message; returns the JSON-RPC reply (from a JSON or SSE body).
+  json::value post(const std::string& body) {
+    http::request<http::string_body> req{http::verb::post, ep_.target, 11};
+    req.set(http::field::host, ep_.host_header());
+    req.set(http::field::content_type, "application/json");
+    req.set(http::field::accept, "application/json, text/event-stream");
+    if (!session_.empty()) {
+      req.set("Mcp-Session-Id", session_);
+      req.set("MCP-Protocol-Version", "2025-06-18");
+    }
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream_, req);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(boost::none);
+    http::read(stream_, buffer_, parser);
+    auto& res = parser.get();
+    if (auto it = res.find("Mcp-Session-Id"); it != res.end()) session_ = std::string(it->value());
+    if (res.result_int() == 202) return nullptr;
+    if (res[http::field::content_type].starts_with("text/event-stream")) {
+      awork_mcp::sse_parser sse;
+      for (auto& event : sse.feed(res.body())) return json::parse(event.data);
+      throw std::runtime_error("empty SSE reply");
+    }
+    return json::parse(res.body());
+  }
+  const std::string& session() const { return session_; }
+  void adopt_session(const std::string& s) { session_ = s; }
+
+ private:
+  awork_mcp::endpoint ep_;
+  net::io_context io_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::string session_;
+};
+
+// ---- figures --------------------------------------------------------------------------------
+
+struct figures {
+  std::vector<double> cold_ms, p50_ms, p99_ms, throughput, rss_mb, rss_from_mb, rss_to_mb, big_ms, big_rss_mb, everything_p50_ms;
+};
+
+struct contender {
+  std::string name;
+  std::vector<std::string> argv;  // empty: direct
+  figures results;
+};
+
+std::vector<std::string> with_url(std::vector<std::string> argv, const std::string& url) {
+  for (auto& a : argv)
+    if (auto at = a.find("{url}"); at != std::string::npos) a.replace(at, 5, url);
+  return argv;
+}
+
+void measure_stdio(contender& c, const settings& s) {
+  auto argv = with_url(c.argv, s.upstream);
+  // Cold start: spawn until the initialize response is read.
+  std::vector<double> cold;
+  for (int i = 0; i < s.cold_runs; ++i) {
+    stdio_peer peer(argv);
+    peer.send(initialize_message(0));
+    peer.next_response();
+    cold.push_back(ms_since(peer.started()));
+  }
+  c.results.cold_ms.push_back(median(cold));
+
+  {
+    stdio_peer peer(argv);
+    handshake(peer);
+    long long id = 1;
+    sequential(peer, id, 50);  // warm-up: connections, JIT
+    auto latencies = sequential(peer, id, s.sequential_calls);
+    c.results.p50_ms.push_back(percentile(latencies, 50));
+    c.results.p99_ms.push_back(percentile(latencies, 99));
+    c.results.throughput.push_back(pipelined(peer, id, s.throughput_calls, s.in_flight));
+    // Memory: after the work above, then flat from flat_from to flat_to calls in all.
+    auto total = static_cast<int>(id);
+    if (total < s.flat_from) pipelined(peer, id, s.flat_from - total, s.in_flight);
+    auto rss_from = tree_mb(peer.pid(), "VmRSS:");
+    pipelined(peer, id, s.flat_to - s.flat_from, s.in_flight);
+    c.results.rss_from_mb.push_back(rss_from);
+    c.results.rss_to_mb.push_back(tree_mb(peer.pid(), "VmRSS:"));
+    c.results.rss_mb.push_back(tree_mb(peer.pid(), "VmHWM:"));
+  }
+  {
+    // A large result in a fresh process, so that its peak is the large result's own.
+    stdio_peer peer(argv);
+    handshake(peer);
+    long long id = 1;
+    sequential(peer, id, 5);
+    auto start = clock_type::now();
+    peer.send(call_message(id, "blob", {{"bytes", s.big_bytes}}));
+    auto response = peer.next_response(120s);
+    c.results.big_ms.push_back(ms_since(start));
+    auto text = response.at("result").at("content").at(0).at("text").as_string();
+    if (text.size() != s.big_bytes) throw std::runtime_error("large result truncated");
+    c.results.big_rss_mb.push_back(tree_mb(peer.pid(), "VmHWM:"));
+  }
+  if (!s.everything.empty()) {
+    stdio_peer peer(with_url(c.argv, s.everything));
+    handshake(peer);
+    long long id = 1;
+    sequential(peer, id, 20);
+    // server-everything's echo answers "Echo: <message>".
+    c.results.everything_p50_ms.push_back(percentile(sequential(peer, id, s.everything_calls), 50));
+  }
+}
+
+double direct_throughput(const awork_mcp::endpoint& ep, const std::string& session, int calls, int in_flight) {
+  // One connection per in-flight request, as a bridge's pool would hold; one thread each.
+  std::atomic<int> remaining{calls};
+  std::vector<std::thread> workers;
+  auto start = clock_type::now();
+  for (int w = 0; w < in_flight; ++w) {
+    workers.emplace_back([&, w] {
+      direct_client client(ep);
+      client.adopt_session(session);
+      long long id = 1'000'000LL * (w + 1);
+      while (remaining.fetch_sub(1) > 0) {
+        auto reply = client.post(call_message(id, "echo", {{"message", "throughput"}}));
+        check_echo(reply, id++);
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  return calls / (ms_since(start) / 1000.0);
+}
+
+void measure_direct(contender& c, const settings& s) {
+  auto ep = awork_mcp::parse_endpoint(s.upstream);
+  std::vector<double> cold;
+  for (int i = 0; i < s.cold_runs; ++i) {
+    auto start = clock_type::now();
+    direct_client client(ep);
+    client.post(initialize_message(0));
+    cold.push_back(ms_since(start));
+  }
+  c.results.cold_ms.push_back(median(cold));
+  direct_client client(ep);
+  client.post(initialize_message(0));
+  client.post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  std::vector<double> latencies;
+  for (long long id = 1; id <= 50 + s.sequential_calls; ++id) {
+    auto start = clock_type::now();
+    auto reply = client.post(call_message(id, "echo", {{"message", "ping-pong"}}));
+    if (id > 50) latencies.push_back(ms_since(start));
+    check_echo(reply, id);
+  }
+  c.results.p50_ms.push_back(percentile(latencies, 50));
+  c.results.p99_ms.push_back(percentile(latencies, 99));
+  c.results.throughput.push_back(direct_throughput(ep, client.session(), s.throughput_calls, s.in_flight));
+  auto start = clock_type::now();
+  auto reply = client.post(call_message(999, "blob", {{"bytes", s.big_bytes}}));
+  c.results.big_ms.push_back(ms_since(start));
+  if (reply.at("result").at("content").at(0).at("text").as_string().size() != s.big_bytes)
+    throw std::runtime_error("large result truncated");
+  if (!s.everything.empty()) {
+    direct_client e(awork_mcp::parse_endpoint(s.everything));
+    e.post(initialize_message(0));
+    e.post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+    std::vector<double> lat;
+    for (long long id = 1; id <= 20 + s.everything_calls; ++id) {
+      auto t = clock_type::now();
+      auto r = e.post(call_message(id, "echo", {{"message", "ping-pong"}}));
+      if (id > 20) lat.push_back(ms_since(t));
+      check_echo(r, id);
+    }
+    c.results.everything_p50_ms.push_back(percentile(lat, 50));
+  }
+}
+
+// ---- report ---------------------------------------------------------------------------------
+
+std::string format(double v, int precision) {
+  if (std::isnan(v)) return "—";
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(precision) << v;
+  return os.str();
+}
+
+void report(const std::vector<contender>& all, const settings& s) {
+  struct row {
+    const char* label;
+    std::vector<double> figures::*field;
+    int precision;
+    bool higher_is_better;
+  };
+  const row rows[] = {
+      {"cold start to initialize response (ms)", &figures::cold_ms, 1, false},
+      {"sequential tools/call p50 (ms)", &figures::p50_ms, 3, false},
+      {"sequential tools/call p99 (ms)", &figures::p99_ms, 3, false},
+      {"throughput, 32 in flight (calls/s)", &figures::throughput, 0, true},
+      {"peak RSS of the process tree (MB)", &figures::rss_mb, 1, false},
+      {"RSS after 1,000 calls (MB)", &figures::rss_from_mb, 1, false},
+      {"RSS after 20,000 calls (MB)", &figures::rss_to_mb, 1, false},
+      {"5 MB result: time (ms)", &figures::big_ms, 1, false},
+      {"5 MB result: peak RSS (MB)", &figures::big_rss_mb, 1, false},
+      {"server-everything echo p50 (ms)", &figures::everything_p50_ms, 3, false},
+  };
+  std::cout << "\n| figure (median of " << s.rounds << " rounds) |";
+  for (auto& c : all) std::cout << " " << c.name << " |";
+  for (std::size_t i = 1; i < all.size(); ++i)
+    if (!all[i].argv.empty()) std::cout << " " << all[i].name << " ÷ " << all[0].name << " |";
+  std::cout << "\n|---|";
+  for (std::size_t i = 0; i < all.size(); ++i) std::cout << "---|";
+  for (std::size_t i = 1; i < all.size(); ++i)
+    if (!all[i].argv.empty()) std::cout << "---|";
+  std::cout << "\n";
+  for (const auto& r : rows) {
+    if (all[0].results.*r.field == std::vector<double>{}) continue;
+    std::cout << "| " << r.label << " |";
+    std::vector<double> medians;
+    for (auto& c : all) {
+      auto& v = c.results.*r.field;
+      medians.push_back(v.empty() ? NAN : median(v));
+      std::cout << " " << format(medians.back(), r.precision) << " |";
+    }
+    for (std::size_t i = 1; i < all.size(); ++i)
+      if (!all[i].argv.empty()) std::cout << " " << format(medians[i] / medians[0], 1) << "× |";
+    std::cout << "\n";
+  }
+
+  // The targets, for the bridge (first contender) against direct (last, if present).
+  const auto& bridge = all.front().results;
+  const contender* direct = nullptr;
+  for (auto& c : all)
+    if (c.argv.empty()) direct = &c;
+  auto verdict = [](bool ok) { return ok ? "met" : "MISSED"; };
+  std::cout << "\n| target | measured | verdict |\n|---|---|---|\n";
+  auto cold = median(bridge.cold_ms);
+  std::cout << "| cold start ≤ 20 ms | " << format(cold, 1) << " ms | " << verdict(cold <= 20) << " |\n";
+  if (direct) {
+    auto extra = median(bridge.p50_ms) - median(direct->results.p50_ms);
+    std::cout << "| p50 ≤ direct p50 + 0.15 ms | +" << format(extra, 3) << " ms | " << verdict(extra <= 0.15) << " |\n";
+    auto share = median(bridge.throughput) / median(direct->results.throughput);
+    std::cout << "| throughput ≥ 85 % of direct | " << format(share * 100, 0) << " % | " << verdict(share >= 0.85) << " |\n";
+  }
+  auto rss = median(bridge.rss_mb);
+  std::cout << "| peak RSS ≤ 10 MB | " << format(rss, 1) << " MB | " << verdict(rss <= 10) << " |\n";
+  auto growth = median(bridge.rss_to_mb) - median(bridge.rss_from_mb);
+  std::cout << "| RSS flat (±1 MB) from " << s.flat_from << " to " << s.flat_to << " calls | " << format(growth, 2)
+            << " MB | " << verdict(std::abs(growth) <= 1) << " |\n";
+  auto big = median(bridge.big_rss_mb);
+  std::cout << "| 5 MB result peak RSS < 30 MB | " << format(big, 1) << " MB | " << verdict(big < 30) << " |\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  settings s;
+  std::vector<contender> contenders;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--upstream") s.upstream = value();
+    else if (arg == "--everything") s.everything = value();
+    else if (arg == "--rounds") s.rounds = std::stoi(value());
+    else if (arg == "--smoke") {
+      s.rounds = 1, s.cold_runs = 1, s.sequential_calls = 20, s.throughput_calls = 100, s.flat_from = 200, s.flat_to = 400;
+      s.big_bytes = 100'000, s.everything_calls = 10;
+    } else if (arg == "--direct") {
+      contenders.push_back({"direct", {}, {}});
+    } else if (arg == "--contender") {
+      auto spec = value();
+      auto eq = spec.find('=');
+      contender c{spec.substr(0, eq), {}, {}};
+      std::istringstream words(spec.substr(eq + 1));
+      for (std::string w; words >> w;) c.argv.push_back(w);
+      contenders.push_back(std::move(c));
+    } else {
+      std::cerr << "unknown argument " << arg << "\n";
+      return 2;
+    }
+  }
+  if (s.upstream.empty() || contenders.empty()) {
+    std::cerr << "usage: bench_driver --upstream URL [--everything URL] [--rounds N] [--smoke] "
+                 "--contender 'name=cmd ... {url}' ... [--direct]\n";
+    return 2;
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    for (int round = 1; round <= s.rounds; ++round) {
+      for (auto& c : contenders) {
+        std::cerr << "round " << round << "/" << s.rounds << ": " << c.name << "\n";
+        if (c.argv.empty())
+          measure_direct(c, s);
+        else
+          measure_stdio(c, s);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "benchmark failed: " << e.what() << "\n";
+    return 1;
+  }
+  report(contenders, s);
+  return 0;
+}
