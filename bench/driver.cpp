@@ -477,8 +477,9 @@ void report(const std::vector<contender>& all, const settings& s) {
   };
   std::cout << "\n| figure (median of " << s.rounds << " rounds) |";
   for (auto& c : all) std::cout << " " << c.name << " |";
+  // Ratios say how many times better the first contender is, whichever way "better" points.
   for (std::size_t i = 1; i < all.size(); ++i)
-    if (!all[i].argv.empty()) std::cout << " " << all[i].name << " ÷ " << all[0].name << " |";
+    if (!all[i].argv.empty()) std::cout << " " << all[0].name << " vs " << all[i].name << " |";
   std::cout << "\n|---|";
   for (std::size_t i = 0; i < all.size(); ++i) std::cout << "---|";
   for (std::size_t i = 1; i < all.size(); ++i)
@@ -494,7 +495,8 @@ void report(const std::vector<contender>& all, const settings& s) {
       std::cout << " " << format(medians.back(), r.precision) << " |";
     }
     for (std::size_t i = 1; i < all.size(); ++i)
-      if (!all[i].argv.empty()) std::cout << " " << format(medians[i] / medians[0], 1) << "× |";
+      if (!all[i].argv.empty())
+        std::cout << " " << format(r.higher_is_better ? medians[0] / medians[i] : medians[i] / medians[0], 1) << "× better |";
     std::cout << "\n";
   }
 

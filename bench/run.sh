@@ -18,17 +18,17 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# Starts the benchmark upstream in a reply mode and prints its port.
+# Starts the benchmark upstream in a reply mode; sets upstream_port. (Not run in a subshell,
+# so that the cleanup trap knows its pid.)
 start_upstream() {
-  local fifo
+  local fifo line
   fifo=$(mktemp -u)
   mkfifo "$fifo"
-  build/release/bench/bench_upstream --mode "$1" >"$fifo" &
+  build/release/bench/bench_upstream --mode "$1" >"$fifo" 2>/dev/null &
   pids+=($!)
-  local line
   read -r line <"$fifo"
   rm -f "$fifo"
-  echo "${line#listening }"
+  upstream_port=${line#listening }
 }
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
@@ -48,7 +48,8 @@ contenders=(
 
 echo "# awork-mcp benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for mode in json sse; do
-  port=$(start_upstream "$mode")
+  start_upstream "$mode"
+  port=$upstream_port
   echo
   echo "## upstream replies as $mode"
   extra=()

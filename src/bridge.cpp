@@ -66,8 +66,9 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
     : executor_(ex),
       config_(std::move(config)),
       credential_(std::move(credential)),
-      tls_(make_tls_context(config_.ca_file)),
-      client_(ex, config_.server, config_.server.tls ? &tls_ : nullptr,
+      // OpenSSL is set up only for https: plain loopback runs never pay for it.
+      tls_(config_.server.tls ? std::make_unique<ssl::context>(make_tls_context(config_.ca_file)) : nullptr),
+      client_(ex, config_.server, tls_.get(),
               http_timeouts{config_.connect_timeout, config_.request_timeout}),
       builder_(config_.server, config_.extra_headers),
       input_(ex, input_fd),

@@ -81,7 +81,7 @@ class bridge : public std::enable_shared_from_this<bridge> {
   net::any_io_executor executor_;
   bridge_config config_;
   std::unique_ptr<credential_source> credential_;
-  ssl::context tls_;
+  std::unique_ptr<ssl::context> tls_;
   http_client client_;
   request_builder builder_;
   net::posix::stream_descriptor input_;
