@@ -135,14 +135,12 @@ awaitable<void> bridge::handle_line(framed_line line) {
                      std::to_string(config_.max_line_bytes));
     co_return;
   }
-  spdlog::trace("stdin: {}", preview(line.text));
-  boost::system::error_code ec;
-  json::value parsed = json::parse(line.text, ec);
-  if (ec) {
-    answer_error(nullptr, rpc_code::parse_error, "parse error: the line is not valid JSON (" + ec.message() + ")");
+  if (spdlog::should_log(spdlog::level::trace)) spdlog::trace("stdin: {}", preview(line.text));
+  auto message = classify(line.text);
+  if (message.parse_error) {
+    answer_error(nullptr, rpc_code::parse_error, "parse error: the line is not valid JSON (" + message.problem + ")");
     co_return;
   }
-  auto message = classify(parsed);
   if (message.kind == message_kind::invalid) {
     answer_error(message.id, rpc_code::invalid_request, "invalid request: " + message.problem);
     co_return;
@@ -180,44 +178,57 @@ bool bridge::all_answered(const std::vector<std::string>& keys) const {
   return std::none_of(keys.begin(), keys.end(), [&](const std::string& key) { return pending_.contains(key); });
 }
 
-void bridge::emit_to_client(json::value&& message, std::string_view raw) {
+namespace {
+// The protocolVersion of an initialize result (the message is small: parsing it is cheap).
+std::optional<std::string> protocol_version_of(std::string_view initialize_response) {
+  boost::system::error_code ec;
+  auto v = json::parse(initialize_response, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto* result = v.get_object().if_contains("result");
+  if (!result || !result->is_object()) return std::nullopt;
+  const auto* version = result->get_object().if_contains("protocolVersion");
+  if (!version || !version->is_string()) return std::nullopt;
+  return std::string(version->get_string());
+}
+}  // namespace
+
+void bridge::emit_to_client(const classified_message& message, std::string&& raw) {
   if (answers_closed_) return;
-  if (auto* object = message.if_object(); object && is_response(*object)) {
-    auto key = id_key(object->at("id"));
+  if (message.kind == message_kind::response) {
+    auto key = id_key(message.id);
     if (pending_.erase(key) == 0) {
       spdlog::debug("dropping a response for id {} that is not awaited (already answered)", key);
       return;
     }
     if (key == client_initialize_key_) {
       client_initialize_key_.clear();
-      if (const auto* result = object->if_contains("result"); result && result->is_object())
-        if (const auto* version = result->get_object().if_contains("protocolVersion"); version && version->is_string())
-          session_.protocol_version = std::string(version->get_string());
+      if (auto version = protocol_version_of(raw)) session_.protocol_version = *version;
     }
   }
-  spdlog::trace("stdout: {}", preview(raw));
-  // A message that spans lines (pretty-printed JSON, multi-line SSE data) is re-serialized onto one.
-  if (raw.find_first_of("\r\n") == std::string_view::npos)
-    output_.write_line(std::string(raw));
-  else
-    output_.write_line(json::serialize(message));
+  if (spdlog::should_log(spdlog::level::trace)) spdlog::trace("stdout: {}", preview(raw));
+  // A message that spans lines (pretty-printed JSON, multi-line SSE data) is re-serialized onto one;
+  // everything else goes out exactly as the server sent it, without a copy.
+  if (raw.find_first_of("\r\n") != std::string::npos) raw = json::serialize(json::parse(raw));
+  output_.write_line(std::move(raw));
 }
 
-void bridge::deliver_data(std::string_view data, const deliver_fn& deliver) {
-  boost::system::error_code ec;
-  json::value message = json::parse(data, ec);
-  if (ec) {
-    spdlog::warn("the server sent an event that is not JSON ({}): {}", ec.message(), preview(data));
+void bridge::deliver_data(std::string&& data, const deliver_fn& deliver) {
+  auto message = classify(data);
+  if (message.parse_error) {
+    spdlog::warn("the server sent a message that is not JSON ({}): {}", message.problem, preview(data));
     return;
   }
-  if (auto* batch = message.if_array()) {
-    for (auto& element : *batch) {
+  if (data.find_first_not_of(" \t\r\n") != std::string::npos && data[data.find_first_not_of(" \t\r\n")] == '[') {
+    // A batch from the server (2025-03-26): each message goes out on its own line.
+    auto batch = json::parse(data);
+    for (auto& element : batch.as_array()) {
       auto text = json::serialize(element);
-      deliver(std::move(element), text);
+      auto part = classify(text);
+      deliver(part, std::move(text));
     }
     return;
   }
-  deliver(std::move(message), data);
+  deliver(message, std::move(data));
 }
 
 awaitable<void> bridge::forward(outgoing message) {
@@ -226,7 +237,7 @@ awaitable<void> bridge::forward(outgoing message) {
   for (const auto& id : message.request_ids) pending_.emplace(id_key(id), id);
   const auto keys = keys_of(message.request_ids);
   const bool is_initialize = message.method == "initialize" && message.kind == message_kind::request;
-  const deliver_fn deliver = [this](json::value&& m, std::string_view raw) { emit_to_client(std::move(m), raw); };
+  const deliver_fn deliver = [this](const classified_message& m, std::string&& raw) { emit_to_client(m, std::move(raw)); };
 
   std::optional<upstream_failure> failure;
   bool reinitialized = false, refreshed = false;
@@ -306,7 +317,8 @@ awaitable<void> bridge::post_once(const outgoing& message, const deliver_fn& del
 
   auto response = co_await client_.send(std::move(request));
   const unsigned status = response->status();
-  spdlog::debug("HTTP {} {} for {}", status, response->media_type(), message.method.empty() ? "(response)" : message.method);
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("HTTP {} {} for {}", status, response->media_type(), message.method.empty() ? "(response)" : message.method);
 
   if (is_initialize) {
     if (auto id = response->header("Mcp-Session-Id"); !id.empty()) session_.session_id = std::string(id);
@@ -358,11 +370,10 @@ awaitable<void> bridge::post_once(const outgoing& message, const deliver_fn& del
 awaitable<void> bridge::read_json_reply(http_response& response, const deliver_fn& deliver) {
   auto body = co_await response.read_all(max_reply_bytes);
   if (body.empty()) co_return;
-  boost::system::error_code ec;
-  auto parsed = json::parse(body, ec);
-  if (ec || !(parsed.is_object() || parsed.is_array()))
-    throw upstream_error({failure_kind::bad_body, "the JSON reply does not parse: " + (ec ? ec.message() : "not an object")});
-  deliver_data(body, deliver);
+  auto first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || (body[first] != '{' && body[first] != '[') || classify(body).parse_error)
+    throw upstream_error({failure_kind::bad_body, "the JSON reply does not parse"});
+  deliver_data(std::move(body), deliver);
 }
 
 awaitable<bridge::stream_end> bridge::pump_events(http_response& response, sse_parser& parser,
@@ -376,7 +387,7 @@ awaitable<bridge::stream_end> bridge::pump_events(http_response& response, sse_p
       throw upstream_error({failure_kind::bad_body, e.what()});
     }
     for (auto& event : events) {
-      if (event.is_message()) deliver_data(event.data, deliver);
+      if (event.is_message()) deliver_data(std::move(event.data), deliver);
     }
     if (!awaited.empty() && all_answered(awaited)) {
       // The response is in; a server that keeps the stream open past it does not hold us.
@@ -444,16 +455,13 @@ awaitable<void> bridge::reinitialize(std::uint64_t failed_generation) {
   pending_.emplace(internal_key, internal_id);
 
   // The client already has its initialize result: the new one is read here and not forwarded.
-  const deliver_fn deliver = [this, &internal_key](json::value&& m, std::string_view raw) {
-    auto* object = m.if_object();
-    if (object && is_response(*object) && id_key(object->at("id")) == internal_key) {
+  const deliver_fn deliver = [this, &internal_key](const classified_message& m, std::string&& raw) {
+    if (m.kind == message_kind::response && id_key(m.id) == internal_key) {
       pending_.erase(internal_key);
-      if (const auto* result = object->if_contains("result"); result && result->is_object())
-        if (const auto* version = result->get_object().if_contains("protocolVersion"); version && version->is_string())
-          session_.protocol_version = std::string(version->get_string());
+      if (auto version = protocol_version_of(raw)) session_.protocol_version = *version;
       return;
     }
-    emit_to_client(std::move(m), raw);
+    emit_to_client(m, std::move(raw));
   };
 
   std::exception_ptr error;
@@ -531,8 +539,8 @@ awaitable<void> bridge::listen(std::uint64_t generation) {
           spdlog::debug("GET stream open");
           sse_parser parser(max_reply_bytes);
           try {
-            co_await pump_events(*response, parser, {}, [this](json::value&& m, std::string_view raw) {
-              emit_to_client(std::move(m), raw);
+            co_await pump_events(*response, parser, {}, [this](const classified_message& m, std::string&& raw) {
+              emit_to_client(m, std::move(raw));
             });
           } catch (const upstream_error& e) {
             spdlog::debug("GET stream broke: {}", e.what());

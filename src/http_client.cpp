@@ -15,6 +15,8 @@ namespace awork_mcp {
 namespace {
 
 constexpr std::size_t max_idle_connections = 64;
+constexpr std::size_t large_body_threshold = 16 * 1024;
+constexpr std::size_t large_read_size = 256 * 1024;
 
 [[noreturn]] void throw_transport(boost::system::error_code ec, exchange_stage stage) {
   throw upstream_error(describe_transport_error(ec, stage));
@@ -114,40 +116,45 @@ awaitable<boost::system::error_code> http_response::read_head() {
 
 std::string http_response::media_type() const { return awork_mcp::media_type(header("Content-Type")); }
 
+awaitable<void> http_response::read_some() {
+  // Beast sizes each read by the buffer's free capacity, which stays tiny because the parser
+  // drains it: a large body would arrive 512 bytes per system call. Grow it for large bodies.
+  if (parser_.get().body().size() + body_bytes_ > large_body_threshold && connection_->buffer.capacity() < large_read_size)
+    connection_->buffer.reserve(large_read_size);
+  connection_->expires_after(idle_timeout_);
+  auto [ec, n] = co_await std::visit(
+      [&](auto& s) { return http::async_read_some(s, connection_->buffer, parser_, net::as_tuple(net::use_awaitable)); },
+      connection_->stream);
+  if (ec && !(ec == http::error::end_of_stream && parser_.is_done())) {
+    abandoned_ = true;
+    if (ec == http::error::partial_message || ec == http::error::end_of_stream || ec == net::error::eof ||
+        ec == ssl::error::stream_truncated || ec == net::error::connection_reset)
+      throw upstream_error({failure_kind::stream_ended, "the connection closed mid-response"});
+    throw_transport(ec, exchange_stage::read);
+  }
+}
+
 awaitable<std::optional<std::string>> http_response::next_chunk() {
   auto& body = parser_.get().body();
-  while (body.empty() && !parser_.is_done()) {
-    connection_->expires_after(idle_timeout_);
-    auto [ec, n] = co_await std::visit(
-        [&](auto& s) { return http::async_read_some(s, connection_->buffer, parser_, net::as_tuple(net::use_awaitable)); },
-        connection_->stream);
-    if (ec && !(ec == http::error::end_of_stream && parser_.is_done())) {
-      abandoned_ = true;
-      if (ec == http::error::partial_message || ec == http::error::end_of_stream || ec == net::error::eof ||
-          ec == ssl::error::stream_truncated || ec == net::error::connection_reset)
-        throw upstream_error({failure_kind::stream_ended, "the connection closed mid-response"});
-      throw_transport(ec, exchange_stage::read);
-    }
-  }
+  while (body.empty() && !parser_.is_done()) co_await read_some();
   if (body.empty()) co_return std::nullopt;
+  body_bytes_ += body.size();
   std::string chunk;
   chunk.swap(body);
   co_return chunk;
 }
 
 awaitable<std::string> http_response::read_all(std::size_t limit) {
-  std::string all;
-  while (auto chunk = co_await next_chunk()) {
-    if (all.size() + chunk->size() > limit) {
+  // The parser appends to one string, reserved up front when Content-Length is known.
+  auto& body = parser_.get().body();
+  while (!parser_.is_done()) {
+    co_await read_some();
+    if (body.size() > limit) {
       abandoned_ = true;
       throw upstream_error({failure_kind::bad_body, "response body larger than " + std::to_string(limit) + " bytes"});
     }
-    if (all.empty())
-      all.swap(*chunk);
-    else
-      all += *chunk;
   }
-  co_return all;
+  co_return std::move(body);
 }
 
 // ---- http_client ---------------------------------------------------------------------------
@@ -157,6 +164,7 @@ http_client::http_client(net::any_io_executor ex, endpoint server, ssl::context*
 
 void http_client::release(std::unique_ptr<http_connection> connection) {
   if (idle_.size() >= max_idle_connections) return;
+  if (connection->buffer.capacity() > large_body_threshold) connection->buffer.shrink_to_fit();  // idle ones stay small
   connection->reused = true;
   idle_.push_back(std::move(connection));
 }
@@ -227,14 +235,16 @@ awaitable<std::unique_ptr<http_connection>> http_client::connect() {
 awaitable<std::unique_ptr<http_response>> http_client::send(http_request request, bool dedicated,
                                                             std::optional<std::chrono::milliseconds> idle_timeout) {
   auto idle = idle_timeout.value_or(timeouts_.idle);
+  const std::string head = serialize_head(request);
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<http_connection> connection = dedicated || attempt > 0 ? nullptr : take_idle();
     if (!connection) connection = co_await connect();
     const bool may_retry = connection->reused && attempt == 0;
 
     connection->expires_after(timeouts_.idle);
+    const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(request.body())};
     auto [wec, written] = co_await std::visit(
-        [&](auto& s) { return http::async_write(s, request, net::as_tuple(net::use_awaitable)); }, connection->stream);
+        [&](auto& s) { return net::async_write(s, wire, net::as_tuple(net::use_awaitable)); }, connection->stream);
     if (wec) {
       if (may_retry && is_stale_connection_error(wec)) continue;
       throw_transport(wec, exchange_stage::write);

@@ -95,6 +95,15 @@ http_request request_builder::end_session(const session_headers& session,
   return base(http::verb::delete_, session, authorization);
 }
 
+std::string serialize_head(const http_request& request) {
+  std::string head;
+  head.reserve(512);
+  head.append(request.method_string()).append(" ").append(request.target()).append(" HTTP/1.1\r\n");
+  for (const auto& field : request) head.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  head.append("\r\n");
+  return head;
+}
+
 std::string redacted_head(const http_request& request) {
   std::ostringstream os;
   os << request.method_string() << ' ' << request.target();

@@ -9,30 +9,33 @@ stdout_writer::stdout_writer(net::any_io_executor ex, int fd)
 
 void stdout_writer::write_line(std::string line) {
   if (broken_) return;
-  line.push_back('\n');
   queue_.push_back(std::move(line));
   wake_.notify_all();
 }
 
 awaitable<void> stdout_writer::run(std::function<void()> on_broken) {
-  std::string batch;
+  static constexpr char newline = '\n';
+  std::vector<std::string> batch;
+  std::vector<net::const_buffer> buffers;
   while (!stopped_) {
     if (queue_.empty()) {
       drained_.notify_all();
       co_await wake_.wait();
       continue;
     }
-    // Lines queued while the last write was under way go out in one write.
-    batch.clear();
-    if (queue_.size() == 1) {
-      batch.swap(queue_.front());
-    } else {
-      for (auto& line : queue_) batch += line;
-    }
+    // Lines queued while the last write was under way go out in one gathered write, each
+    // followed by its newline: no line is copied, however large.
+    batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
     queue_.clear();
+    buffers.clear();
+    for (const auto& line : batch) {
+      buffers.push_back(net::buffer(line));
+      buffers.push_back(net::buffer(&newline, 1));
+    }
     writing_ = true;
-    auto [ec, n] = co_await net::async_write(out_, net::buffer(batch), net::as_tuple(net::use_awaitable));
+    auto [ec, n] = co_await net::async_write(out_, buffers, net::as_tuple(net::use_awaitable));
     writing_ = false;
+    batch.clear();
     if (ec) {
       spdlog::warn("stdout is closed ({}); the client went away", ec.message());
       broken_ = true;
@@ -41,7 +44,6 @@ awaitable<void> stdout_writer::run(std::function<void()> on_broken) {
       if (on_broken) on_broken();
       co_return;
     }
-    if (batch.capacity() > 1024 * 1024) std::string().swap(batch);  // do not keep a large result's buffer
   }
   drained_.notify_all();
 }

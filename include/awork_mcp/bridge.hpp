@@ -42,7 +42,7 @@ class bridge : public std::enable_shared_from_this<bridge> {
     std::vector<json::value> request_ids;
   };
   /// Receives each JSON-RPC message the server sends in reply to one exchange.
-  using deliver_fn = std::function<void(json::value&&, std::string_view raw)>;
+  using deliver_fn = std::function<void(const classified_message&, std::string&& raw)>;
   enum class stream_end { answered, closed };
 
   // stdin
@@ -58,8 +58,8 @@ class bridge : public std::enable_shared_from_this<bridge> {
                                     const std::vector<std::string>& awaited, const deliver_fn& deliver);
   awaitable<void> resume_stream(const sse_parser& broken, const std::vector<std::string>& awaited,
                                 const deliver_fn& deliver, upstream_failure why);
-  void deliver_data(std::string_view data, const deliver_fn& deliver);
-  void emit_to_client(json::value&& message, std::string_view raw);
+  void deliver_data(std::string&& data, const deliver_fn& deliver);
+  void emit_to_client(const classified_message& message, std::string&& raw);
   bool all_answered(const std::vector<std::string>& keys) const;
 
   // session

@@ -62,11 +62,13 @@ class http_response {
  private:
   friend class http_client;
   awaitable<boost::system::error_code> read_head();
+  awaitable<void> read_some();
 
   http_client& owner_;
   std::unique_ptr<http_connection> connection_;
   http::response_parser<http::string_body> parser_;
   std::chrono::milliseconds idle_timeout_;
+  std::size_t body_bytes_ = 0;
   bool abandoned_ = false;
 };
 

@@ -27,14 +27,17 @@ std::ostream& operator<<(std::ostream&, message_kind);
 /// What a message read from either side is, and what the bridge needs to know of it.
 struct classified_message {
   message_kind kind = message_kind::invalid;
+  bool parse_error = false;    ///< the text is not JSON at all
   json::value id;              ///< for requests and responses (null otherwise)
   std::string method;          ///< for requests and notifications
   std::string problem;         ///< why it is invalid
   std::vector<json::value> request_ids;  ///< requests awaiting an answer (one, or a batch's)
 };
 
-/// Classifies a parsed JSON value as a JSON-RPC 2.0 message.
-classified_message classify(const json::value& message);
+/// Classifies JSON text as a JSON-RPC 2.0 message. It scans the text with Boost.JSON's SAX
+/// parser and builds no document: every message in both directions passes through here, and
+/// a multi-megabyte tool result costs one pass and no copy.
+classified_message classify(std::string_view text);
 
 /// A stable key for an id: its JSON text, so 1 and "1" stay distinct.
 std::string id_key(const json::value& id);
@@ -42,8 +45,5 @@ std::string id_key(const json::value& id);
 /// An error response line (without newline).
 std::string make_error_response(const json::value& id, int code, std::string_view message,
                                 json::object data = {});
-
-/// Whether a message from the server is a response (carries an id and a result or error).
-bool is_response(const json::object& message);
 
 }  // namespace awork_mcp

@@ -49,6 +49,10 @@ class request_builder {
   header_list extra_headers_;
 };
 
+/// The request line and header fields as they go on the wire, ending in the blank line. Written
+/// by hand because Beast's generic serializer cost more than everything else per message.
+std::string serialize_head(const http_request& request);
+
 /// The request head as text for trace logs, with every credential-bearing value masked.
 std::string redacted_head(const http_request& request);
 

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace awork_mcp {
 
@@ -15,7 +16,7 @@ class stdout_writer {
   /// Takes ownership of fd (a pipe, terminal or regular file).
   stdout_writer(net::any_io_executor ex, int fd);
 
-  /// Queues one message; a newline is added. Ignored once the reader went away.
+  /// Queues one message (without its newline; the writer adds it). Ignored once the reader went away.
   void write_line(std::string line);
   /// Drains the queue until stop(); calls on_broken when stdout can no longer be written.
   awaitable<void> run(std::function<void()> on_broken);

@@ -33,7 +33,7 @@ TEST(jsonrpc, classify_table) {
       {R"(42)", message_kind::invalid, 0},
   };
   for (const auto& c : cases) {
-    auto m = classify(json::parse(c.text));
+    auto m = classify(c.text);
     EXPECT_EQ(m.kind, c.kind) << c.text << " problem: " << m.problem;
     EXPECT_EQ(m.request_ids.size(), c.awaited) << c.text;
     if (c.kind == message_kind::invalid) {
@@ -43,7 +43,7 @@ TEST(jsonrpc, classify_table) {
 }
 
 TEST(jsonrpc, invalid_message_keeps_its_id_for_the_error) {
-  auto m = classify(json::parse(R"({"id":7,"method":"x"})"));
+  auto m = classify(R"({"id":7,"method":"x"})");
   EXPECT_EQ(m.kind, message_kind::invalid);
   EXPECT_EQ(m.id, json::value(7));
 }
@@ -64,9 +64,40 @@ TEST(jsonrpc, error_response_shape) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
-TEST(jsonrpc, is_response_table) {
-  EXPECT_TRUE(is_response(json::parse(R"({"jsonrpc":"2.0","id":1,"result":{}})").as_object()));
-  EXPECT_TRUE(is_response(json::parse(R"({"jsonrpc":"2.0","id":1,"error":{}})").as_object()));
-  EXPECT_FALSE(is_response(json::parse(R"({"jsonrpc":"2.0","id":1,"method":"roots/list"})").as_object()));
-  EXPECT_FALSE(is_response(json::parse(R"({"jsonrpc":"2.0","method":"notifications/progress"})").as_object()));
+TEST(jsonrpc, not_json_is_a_parse_error) {
+  for (const char* text : {"", "{", "nope", "{\"a\":1} trailing", "[1,]"}) {
+    auto m = classify(text);
+    EXPECT_TRUE(m.parse_error) << text;
+    EXPECT_EQ(m.kind, message_kind::invalid) << text;
+  }
+  EXPECT_FALSE(classify("{}").parse_error);
+}
+
+TEST(jsonrpc, responses_from_the_server_table) {
+  struct row {
+    const char* text;
+    message_kind kind;
+    json::value id;
+  };
+  const row rows[] = {
+      {R"({"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{\"id\":9}"}]}})", message_kind::response, 1},
+      {R"({"result":{"id":"nested"},"jsonrpc":"2.0","id":"a"})", message_kind::response, "a"},
+      {R"({"jsonrpc":"2.0","id":2,"error":{"code":-1,"message":"x"}})", message_kind::response, 2},
+      {R"({"jsonrpc":"2.0","id":0,"method":"roots/list"})", message_kind::request, 0},
+      {R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"id":5}})", message_kind::notification, nullptr},
+      {R"({"jsonrpc":"2.0","id":18446744073709551615,"result":{}})", message_kind::response, json::value(18446744073709551615ull)},
+      {R"({"jsonrpc":"2.0","id":1.5,"result":{}})", message_kind::response, 1.5},
+  };
+  for (const auto& r : rows) {
+    auto m = classify(r.text);
+    EXPECT_EQ(m.kind, r.kind) << r.text << " " << m.problem;
+    EXPECT_EQ(m.id, r.id) << r.text;
+  }
+}
+
+TEST(jsonrpc, escaped_and_split_strings_are_read_whole) {
+  auto m = classify(R"({"jsonrpc":"2.0","id":"a\"b","method":"tools\/call","params":{}})");
+  EXPECT_EQ(m.kind, message_kind::request);
+  EXPECT_EQ(m.id, "a\"b");
+  EXPECT_EQ(m.method, "tools/call");
 }

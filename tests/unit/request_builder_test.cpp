@@ -2,6 +2,7 @@
 
 #include "awork_mcp/version.hpp"
 
+#include <boost/beast/http/parser.hpp>
 #include <gtest/gtest.h>
 
 using namespace awork_mcp;
@@ -73,4 +74,21 @@ TEST(request_builder, media_type_table) {
   EXPECT_EQ(media_type("Application/JSON; charset=utf-8"), "application/json");
   EXPECT_EQ(media_type(" text/event-stream ;x=y"), "text/event-stream");
   EXPECT_EQ(media_type(""), "");
+}
+
+TEST(request_builder, serialized_head_is_what_beast_would_send) {
+  auto req = builder({{"X-A", "1"}}).post("{\"x\":1}", {"s-1", "2025-11-25"}, std::string("Bearer k"));
+  auto head = serialize_head(req);
+  EXPECT_EQ(head.rfind("POST /api/v1/mcp HTTP/1.1\r\n", 0), 0u) << head;
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+  // Parse it back with Beast: every field must survive.
+  http::request_parser<http::string_body> parser;
+  boost::system::error_code ec;
+  std::string wire = head + req.body();
+  parser.put(boost::asio::buffer(wire), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_TRUE(parser.is_header_done());
+  auto& parsed = parser.get();
+  for (const auto& field : req) EXPECT_EQ(parsed[field.name_string()], field.value()) << field.name_string();
+  EXPECT_EQ(parsed[http::field::content_length], "7");
 }
