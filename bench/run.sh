@@ -41,9 +41,9 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$everything_port") 2>/dev/n
 
 contenders=(
   --contender "awork-mcp=$root/build/release/awork-mcp --url {url}"
+  --direct  # right after the bridge, so that the two are measured close in time
   --contender "mcp-remote=node $root/bench/node_modules/mcp-remote/dist/proxy.js {url} --allow-http"
   --contender "supergateway=node $root/bench/node_modules/supergateway/dist/index.js --streamableHttp {url}"
-  --direct
 )
 
 echo "# awork-mcp benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

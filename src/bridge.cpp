@@ -69,7 +69,7 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
       // OpenSSL is set up only for https: plain loopback runs never pay for it.
       tls_(config_.server.tls ? std::make_unique<ssl::context>(make_tls_context(config_.ca_file)) : nullptr),
       client_(ex, config_.server, tls_.get(),
-              http_timeouts{config_.connect_timeout, config_.request_timeout}),
+              http_timeouts{config_.connect_timeout, config_.request_timeout}, config_.proxy),
       builder_(config_.server, config_.extra_headers),
       input_(ex, input_fd),
       output_(ex, output_fd),
@@ -86,7 +86,8 @@ void bridge::start() {
                 [](std::exception_ptr e) { log_exception("stdout writer", e); });
   net::co_spawn(executor_, read_input(), [](std::exception_ptr e) { log_exception("stdin reader", e); });
   watch_signals();
-  spdlog::info("relaying stdio to {}", config_.server.display());
+  spdlog::info("relaying stdio to {}{}", config_.server.display(),
+               config_.proxy ? " through the proxy " + config_.proxy->display() : std::string());
 }
 
 void bridge::watch_signals() {

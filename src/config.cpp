@@ -63,6 +63,10 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
                  "prefer AWORK_API_KEY or --api-key-file");
   app.add_option("--header", headers, "Extra request header 'Name: value' (repeatable)");
   app.add_option("--ca-file", cfg.ca_file, "PEM file of extra trusted CA certificates")->check(CLI::ExistingFile);
+  std::optional<std::string> proxy_arg;
+  app.add_option("--proxy", proxy_arg,
+                 "HTTP proxy for CONNECT tunnels, http://[user:pass@]host:port ('' for none); "
+                 "default: HTTPS_PROXY / HTTP_PROXY unless NO_PROXY exempts the host");
   app.add_flag("--allow-http", cfg.allow_http, "Allow plain http:// to hosts other than loopback");
   app.add_flag("--no-get-stream", no_get_stream, "Do not open the GET stream for server-initiated messages");
   app.add_option("--connect-timeout", connect_timeout, "Seconds to resolve, connect and handshake")
@@ -103,6 +107,7 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   try {
     cfg.server = parse_endpoint(cfg.url);
     for (const auto& h : headers) cfg.extra_headers.push_back(parse_header_arg(h));
+    cfg.proxy = proxy_for(cfg.server, proxy_arg, env);
     if (!api_key_file.empty())
       cfg.api_key = read_key_file(api_key_file);
     else if (!api_key_arg.empty())

@@ -159,8 +159,9 @@ awaitable<std::string> http_response::read_all(std::size_t limit) {
 
 // ---- http_client ---------------------------------------------------------------------------
 
-http_client::http_client(net::any_io_executor ex, endpoint server, ssl::context* tls, http_timeouts timeouts)
-    : executor_(std::move(ex)), server_(std::move(server)), tls_(tls), timeouts_(timeouts) {}
+http_client::http_client(net::any_io_executor ex, endpoint server, ssl::context* tls, http_timeouts timeouts,
+                         std::optional<proxy_settings> proxy)
+    : executor_(std::move(ex)), server_(std::move(server)), tls_(tls), timeouts_(timeouts), proxy_(std::move(proxy)) {}
 
 void http_client::release(std::unique_ptr<http_connection> connection) {
   if (idle_.size() >= max_idle_connections) return;
@@ -180,7 +181,7 @@ std::unique_ptr<http_connection> http_client::take_idle() {
 
 void http_client::close_idle() { idle_.clear(); }
 
-awaitable<tcp::resolver::results_type> http_client::resolve() {
+awaitable<tcp::resolver::results_type> http_client::resolve(const std::string& host, const std::string& port) {
   // getaddrinfo has no timeout of its own; a timer cancels a lookup that hangs.
   auto resolver = std::make_shared<tcp::resolver>(executor_);
   auto timed_out = std::make_shared<bool>(false);
@@ -191,15 +192,16 @@ awaitable<tcp::resolver::results_type> http_client::resolve() {
       resolver->cancel();
     }
   });
-  auto [ec, results] = co_await resolver->async_resolve(server_.host, server_.port, net::as_tuple(net::use_awaitable));
+  auto [ec, results] = co_await resolver->async_resolve(host, port, net::as_tuple(net::use_awaitable));
   timer.cancel();
-  if (*timed_out) throw upstream_error({failure_kind::timeout, "DNS lookup of " + server_.host + " timed out"});
+  if (*timed_out) throw upstream_error({failure_kind::timeout, "DNS lookup of " + host + " timed out"});
   if (ec) throw_transport(ec, exchange_stage::resolve);
   co_return results;
 }
 
 awaitable<std::unique_ptr<http_connection>> http_client::connect() {
-  auto endpoints = co_await resolve();
+  const auto& [host, port] = proxy_ ? std::pair(proxy_->host, proxy_->port) : std::pair(server_.host, server_.port);
+  auto endpoints = co_await resolve(host, port);
   std::unique_ptr<http_connection> connection;
   if (tls_)
     connection = std::make_unique<http_connection>(std::in_place_type<http_connection::tls_stream>, executor_, *tls_);
@@ -211,6 +213,7 @@ awaitable<std::unique_ptr<http_connection>> http_client::connect() {
   auto [ec, connected] = co_await socket.async_connect(endpoints, net::as_tuple(net::use_awaitable));
   if (ec) throw_transport(ec, exchange_stage::connect);
   socket.socket().set_option(tcp::no_delay(true));  // small JSON-RPC messages must not wait for Nagle
+  if (proxy_) co_await open_tunnel(*connection);
 
   if (auto* tls = std::get_if<http_connection::tls_stream>(&connection->stream)) {
     if (!is_ip_literal(server_.host) && !SSL_set_tlsext_host_name(tls->native_handle(), server_.host.c_str()))
@@ -230,6 +233,27 @@ awaitable<std::unique_ptr<http_connection>> http_client::connect() {
     }
   }
   co_return connection;
+}
+
+// Asks the proxy for a tunnel to the server; TLS, if any, then runs end to end inside it.
+awaitable<void> http_client::open_tunnel(http_connection& connection) {
+  auto& socket = connection.tcp();
+  const std::string authority =
+      (server_.host.find(':') != std::string::npos ? "[" + server_.host + "]" : server_.host) + ":" + server_.port;
+  std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+  if (!proxy_->authorization.empty()) request += "Proxy-Authorization: " + proxy_->authorization + "\r\n";
+  request += "\r\n";
+  socket.expires_after(timeouts_.connect);
+  auto [wec, written] = co_await net::async_write(socket, net::buffer(request), net::as_tuple(net::use_awaitable));
+  if (wec) throw_transport(wec, exchange_stage::connect);
+  http::response_parser<http::empty_body> reply;
+  reply.skip(true);  // a CONNECT answer has no body
+  auto [rec, read] = co_await http::async_read_header(socket, connection.buffer, reply, net::as_tuple(net::use_awaitable));
+  if (rec) throw_transport(rec, exchange_stage::connect);
+  if (reply.get().result_int() != 200)
+    throw upstream_error({failure_kind::connect, "the proxy " + proxy_->display() + " refused the tunnel: HTTP " +
+                                                     std::to_string(reply.get().result_int()) + " " +
+                                                     std::string(reply.get().reason())});
 }
 
 awaitable<std::unique_ptr<http_response>> http_client::send(http_request request, bool dedicated,

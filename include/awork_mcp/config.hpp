@@ -2,6 +2,7 @@
 // Command line, environment and config file: everything a run is told.
 
 #include "awork_mcp/endpoint.hpp"
+#include "awork_mcp/proxy.hpp"
 #include "awork_mcp/request_builder.hpp"
 
 #include <spdlog/common.h>
@@ -20,6 +21,7 @@ struct bridge_config {
   header_list extra_headers;
   std::optional<std::string> api_key;  ///< never logged
   std::string ca_file;
+  std::optional<proxy_settings> proxy;  ///< from --proxy or HTTPS_PROXY/HTTP_PROXY, minus NO_PROXY
   bool allow_http = false;
   bool get_stream = true;
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};

@@ -4,6 +4,7 @@
 
 #include "awork_mcp/endpoint.hpp"
 #include "awork_mcp/net.hpp"
+#include "awork_mcp/proxy.hpp"
 #include "awork_mcp/request_builder.hpp"
 
 #include <chrono>
@@ -74,7 +75,8 @@ class http_response {
 
 class http_client {
  public:
-  http_client(net::any_io_executor ex, endpoint server, ssl::context* tls, http_timeouts timeouts);
+  http_client(net::any_io_executor ex, endpoint server, ssl::context* tls, http_timeouts timeouts,
+              std::optional<proxy_settings> proxy = {});
 
   /// Sends a request and reads the response head. A fresh connection is used when
   /// `dedicated` (a long-lived GET stream should not hold a pooled one). `idle_timeout`
@@ -91,12 +93,14 @@ class http_client {
   void release(std::unique_ptr<http_connection> connection);
   std::unique_ptr<http_connection> take_idle();
   awaitable<std::unique_ptr<http_connection>> connect();
-  awaitable<tcp::resolver::results_type> resolve();
+  awaitable<tcp::resolver::results_type> resolve(const std::string& host, const std::string& port);
+  awaitable<void> open_tunnel(http_connection& connection);
 
   net::any_io_executor executor_;
   endpoint server_;
   ssl::context* tls_;
   http_timeouts timeouts_;
+  std::optional<proxy_settings> proxy_;
   std::vector<std::unique_ptr<http_connection>> idle_;
 };
 

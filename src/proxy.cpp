@@ -1,0 +1,87 @@
+#include "awork_mcp/proxy.hpp"
+
+#include <boost/beast/core/detail/base64.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace awork_mcp {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string base64(std::string_view in) {
+  namespace b64 = boost::beast::detail::base64;
+  std::string out(b64::encoded_size(in.size()), '\0');
+  out.resize(b64::encode(out.data(), in.data(), in.size()));
+  return out;
+}
+
+const char* first_set(const std::function<const char*(const char*)>& env, const char* upper, const char* lower_name) {
+  for (const char* name : {lower_name, upper})
+    if (const char* v = env(name); v && *v) return v;
+  return nullptr;
+}
+
+}  // namespace
+
+proxy_settings parse_proxy(std::string_view url) {
+  std::string text(trim(url));
+  if (text.find("://") == std::string::npos) text = "http://" + text;
+  auto parsed = boost::urls::parse_uri(text);
+  if (!parsed) throw std::invalid_argument("not a valid proxy URL: " + std::string(url));
+  const auto& u = *parsed;
+  if (lower(u.scheme()) != "http")
+    throw std::invalid_argument("only http:// proxies are supported (TLS to the server runs inside the tunnel)");
+  proxy_settings p;
+  p.host = u.host_type() == boost::urls::host_type::ipv6 ? std::string(u.host_address()) : lower(u.encoded_host());
+  if (p.host.empty()) throw std::invalid_argument("the proxy URL has no host: " + std::string(url));
+  p.port = u.has_port() ? std::string(u.port()) : "80";
+  if (u.has_userinfo()) p.authorization = "Basic " + base64(std::string(u.user()) + ":" + std::string(u.password()));
+  return p;
+}
+
+bool bypasses_proxy(std::string_view host, std::string_view no_proxy) {
+  const auto h = lower(host);
+  while (!no_proxy.empty()) {
+    auto comma = no_proxy.find(',');
+    auto entry = lower(trim(no_proxy.substr(0, comma)));
+    no_proxy = comma == std::string_view::npos ? std::string_view{} : no_proxy.substr(comma + 1);
+    if (entry.empty()) continue;
+    if (entry == "*") return true;
+    if (auto colon = entry.rfind(':'); colon != std::string::npos && entry.find(':') == colon)
+      entry.resize(colon);  // host:port, the port is not compared
+    if (entry.front() == '.') entry.erase(0, 1);
+    if (h == entry) return true;
+    if (h.size() > entry.size() && h.compare(h.size() - entry.size(), entry.size(), entry) == 0 &&
+        h[h.size() - entry.size() - 1] == '.')
+      return true;
+  }
+  return false;
+}
+
+std::optional<proxy_settings> proxy_for(const endpoint& target, const std::optional<std::string>& explicit_proxy,
+                                        const std::function<const char*(const char*)>& env) {
+  if (const char* no_proxy = first_set(env, "NO_PROXY", "no_proxy"); no_proxy && bypasses_proxy(target.host, no_proxy))
+    return std::nullopt;
+  if (explicit_proxy) return explicit_proxy->empty() ? std::nullopt : std::optional(parse_proxy(*explicit_proxy));
+  const char* url = target.tls ? first_set(env, "HTTPS_PROXY", "https_proxy") : first_set(env, "HTTP_PROXY", "http_proxy");
+  if (!url) return std::nullopt;
+  return parse_proxy(url);
+}
+
+}  // namespace awork_mcp

@@ -1,0 +1,58 @@
+#include "awork_mcp/proxy.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace awork_mcp;
+
+namespace {
+std::function<const char*(const char*)> env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+}
+}  // namespace
+
+TEST(proxy, parse_table) {
+  auto p = parse_proxy("http://proxy.corp:3128");
+  EXPECT_EQ(p.host, "proxy.corp");
+  EXPECT_EQ(p.port, "3128");
+  EXPECT_EQ(p.authorization, "");
+  EXPECT_EQ(parse_proxy("proxy.corp:8080").port, "8080");
+  EXPECT_EQ(parse_proxy("http://proxy.corp").port, "80");
+  EXPECT_EQ(parse_proxy("http://alice:s3cret@proxy:1").authorization, "Basic YWxpY2U6czNjcmV0");
+  EXPECT_THROW(parse_proxy("https://proxy:443"), std::invalid_argument);
+  EXPECT_THROW(parse_proxy("http://"), std::invalid_argument);
+}
+
+TEST(proxy, no_proxy_table) {
+  struct row {
+    const char* host;
+    const char* no_proxy;
+    bool bypass;
+  };
+  const row rows[] = {
+      {"api.awork.com", "awork.com", true},       {"api.awork.com", ".awork.com", true},
+      {"awork.com", ".awork.com", true},          {"notawork.com", "awork.com", false},
+      {"api.awork.com", "example.com, *", true},  {"127.0.0.1", "localhost,127.0.0.1", true},
+      {"api.awork.com", "api.awork.com:443", true}, {"api.awork.com", "", false},
+      {"api.awork.com", " , other.org ", false},
+  };
+  for (const auto& r : rows) EXPECT_EQ(bypasses_proxy(r.host, r.no_proxy), r.bypass) << r.host << " / " << r.no_proxy;
+}
+
+TEST(proxy, chosen_from_the_environment_like_curl) {
+  auto awork = parse_endpoint("https://api.awork.com/api/v1/mcp");
+  auto plain = parse_endpoint("http://127.0.0.1:9/mcp");
+  EXPECT_FALSE(proxy_for(awork, std::nullopt, env_of({})));
+  EXPECT_EQ(proxy_for(awork, std::nullopt, env_of({{"HTTPS_PROXY", "http://p:1"}}))->host, "p");
+  EXPECT_EQ(proxy_for(awork, std::nullopt, env_of({{"https_proxy", "http://lower:1"}, {"HTTPS_PROXY", "http://upper:1"}}))->host,
+            "lower");
+  EXPECT_FALSE(proxy_for(awork, std::nullopt, env_of({{"HTTP_PROXY", "http://p:1"}})));
+  EXPECT_EQ(proxy_for(plain, std::nullopt, env_of({{"HTTP_PROXY", "http://p:2"}}))->port, "2");
+  EXPECT_FALSE(proxy_for(awork, std::nullopt, env_of({{"HTTPS_PROXY", "http://p:1"}, {"NO_PROXY", "awork.com"}})));
+  EXPECT_EQ(proxy_for(awork, std::string("http://explicit:3"), env_of({{"HTTPS_PROXY", "http://p:1"}}))->host, "explicit");
+  EXPECT_FALSE(proxy_for(awork, std::string(""), env_of({{"HTTPS_PROXY", "http://p:1"}})));
+}
