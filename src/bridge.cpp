@@ -213,11 +213,11 @@ void bridge::emit_to_client(const classified_message& message, std::string&& raw
   output_.write_line(std::move(raw));
 }
 
-void bridge::deliver_data(std::string&& data, const deliver_fn& deliver) {
+bool bridge::deliver_data(std::string&& data, const deliver_fn& deliver) {
   auto message = classify(data);
   if (message.parse_error) {
     spdlog::warn("the server sent a message that is not JSON ({}): {}", message.problem, preview(data));
-    return;
+    return false;
   }
   if (data.find_first_not_of(" \t\r\n") != std::string::npos && data[data.find_first_not_of(" \t\r\n")] == '[') {
     // A batch from the server (2025-03-26): each message goes out on its own line.
@@ -227,9 +227,10 @@ void bridge::deliver_data(std::string&& data, const deliver_fn& deliver) {
       auto part = classify(text);
       deliver(part, std::move(text));
     }
-    return;
+    return true;
   }
   deliver(message, std::move(data));
+  return true;
 }
 
 awaitable<void> bridge::forward(outgoing message) {
@@ -372,9 +373,8 @@ awaitable<void> bridge::read_json_reply(http_response& response, const deliver_f
   auto body = co_await response.read_all(max_reply_bytes);
   if (body.empty()) co_return;
   auto first = body.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos || (body[first] != '{' && body[first] != '[') || classify(body).parse_error)
+  if (first == std::string::npos || (body[first] != '{' && body[first] != '[') || !deliver_data(std::move(body), deliver))
     throw upstream_error({failure_kind::bad_body, "the JSON reply does not parse"});
-  deliver_data(std::move(body), deliver);
 }
 
 awaitable<bridge::stream_end> bridge::pump_events(http_response& response, sse_parser& parser,

@@ -1,5 +1,6 @@
 #include "awork_mcp/jsonrpc.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 
 #include <optional>
@@ -49,7 +50,7 @@ struct scan_handler {
 
   enum class value_type { object, array, string, number, boolean, null };
 
-  std::vector<message_fields> messages;
+  boost::container::small_vector<message_fields, 1> messages;  // one, unless a batch
   bool top_is_array = false;
   bool top_is_scalar = false;
   int depth = 0;
@@ -62,7 +63,7 @@ struct scan_handler {
   bool wants_text() const { return at_member() && (key == "jsonrpc" || key == "method" || key == "id"); }
 
   // A member value of a message object began (containers) or was read whole (scalars).
-  void member(value_type type, const json::value& scalar = nullptr) {
+  void member(value_type type, const json::value* scalar) {
     auto& m = messages.back();
     key_pending = false;
     if (key == "jsonrpc") {
@@ -73,8 +74,8 @@ struct scan_handler {
       m.id_valid = type == value_type::string || type == value_type::number || type == value_type::null;
       if (type == value_type::string)
         m.id = json::string(text);
-      else if (type == value_type::number)
-        m.id = scalar;
+      else if (type == value_type::number && scalar)
+        m.id = *scalar;
       else
         m.id = nullptr;
     } else if (key == "method") {
@@ -91,7 +92,7 @@ struct scan_handler {
   }
 
   // A value starts at the current depth: note what it means for the message structure.
-  void value_begins(value_type type, const json::value& scalar = nullptr) {
+  void value_begins(value_type type, const json::value* scalar = nullptr) {
     if (at_member()) member(type, scalar);
     if (depth == 0 && type != value_type::object && type != value_type::array) top_is_scalar = true;
     if (top_is_array && depth == 1 && type != value_type::object) messages.emplace_back();  // a non-object element
@@ -147,16 +148,26 @@ struct scan_handler {
     return true;
   }
   bool on_number_part(sv, error_code&) { return true; }
+  // Numbers become json::values only where they are an id.
+  template <class Number>
+  void number(Number n) {
+    if (at_member() && key == "id") {
+      const json::value id(n);
+      value_begins(value_type::number, &id);
+    } else {
+      value_begins(value_type::number);
+    }
+  }
   bool on_int64(std::int64_t i, sv, error_code&) {
-    value_begins(value_type::number, i);
+    number(i);
     return true;
   }
   bool on_uint64(std::uint64_t u, sv, error_code&) {
-    value_begins(value_type::number, u);
+    number(u);
     return true;
   }
   bool on_double(double d, sv, error_code&) {
-    value_begins(value_type::number, d);
+    number(d);
     return true;
   }
   bool on_bool(bool, error_code&) {

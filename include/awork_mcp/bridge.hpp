@@ -58,7 +58,8 @@ class bridge : public std::enable_shared_from_this<bridge> {
                                     const std::vector<std::string>& awaited, const deliver_fn& deliver);
   awaitable<void> resume_stream(const sse_parser& broken, const std::vector<std::string>& awaited,
                                 const deliver_fn& deliver, upstream_failure why);
-  void deliver_data(std::string&& data, const deliver_fn& deliver);
+  /// Classifies one message from the server and hands it on; false if it is not JSON.
+  bool deliver_data(std::string&& data, const deliver_fn& deliver);
   void emit_to_client(const classified_message& message, std::string&& raw);
   bool all_answered(const std::vector<std::string>& keys) const;
 
