@@ -15,6 +15,8 @@ constexpr std::size_t max_error_body_bytes = 64 * 1024;
 constexpr int max_resume_attempts = 5;
 constexpr int max_rate_limit_retries = 3;
 constexpr auto default_reconnect_delay = std::chrono::milliseconds(1000);
+// A server may ask for any retry delay; below this one a stream that closes at once would spin.
+constexpr auto min_reconnect_delay = std::chrono::milliseconds(100);
 constexpr auto max_listen_backoff = std::chrono::milliseconds(60000);
 constexpr auto end_session_timeout = std::chrono::milliseconds(2000);
 
@@ -404,7 +406,7 @@ awaitable<void> bridge::resume_stream(const sse_parser& broken, const std::vecto
   std::string last_event_id = broken.last_event_id();
   auto retry = broken.retry();
   for (int attempt = 0; attempt < max_resume_attempts && !all_answered(awaited); ++attempt) {
-    auto delay = retry.value_or(default_reconnect_delay * (1 << attempt));
+    auto delay = std::max(retry.value_or(default_reconnect_delay * (1 << attempt)), min_reconnect_delay);
     spdlog::info("response stream ended ({}); resuming after event '{}' in {} ms", why.detail, last_event_id, delay.count());
     co_await sleep_for(delay);
     if (all_answered(awaited)) co_return;
@@ -513,7 +515,7 @@ awaitable<void> bridge::listen(std::uint64_t generation) {
   auto backoff = default_reconnect_delay;
   try {
     while (!shutting_down_ && generation_ == generation) {
-      bool received = false;
+      bool opened = false;
       try {
         auto authorization = co_await credential_->authorization();
         // Server-initiated messages may be hours apart: no idle timeout on this stream.
@@ -538,6 +540,7 @@ awaitable<void> bridge::listen(std::uint64_t generation) {
         }
         if (status == 200 && response->media_type() == "text/event-stream") {
           spdlog::debug("GET stream open");
+          opened = true;
           sse_parser parser(max_reply_bytes);
           try {
             co_await pump_events(*response, parser, {}, [this](const classified_message& m, std::string&& raw) {
@@ -546,7 +549,6 @@ awaitable<void> bridge::listen(std::uint64_t generation) {
           } catch (const upstream_error& e) {
             spdlog::debug("GET stream broke: {}", e.what());
           }
-          received = parser.saw_event_id();
           if (parser.saw_event_id()) last_event_id = parser.last_event_id();
           if (parser.retry()) retry = parser.retry();
         } else {
@@ -556,8 +558,9 @@ awaitable<void> bridge::listen(std::uint64_t generation) {
         spdlog::debug("GET stream failed: {}", e.what());
       }
       if (shutting_down_ || generation_ != generation) break;
-      backoff = received ? default_reconnect_delay : std::min(backoff * 2, max_listen_backoff);
-      co_await sleep_for(retry.value_or(backoff));
+      // A stream that opened and later ended is reopened promptly; failures back off.
+      backoff = opened ? default_reconnect_delay : std::min(backoff * 2, max_listen_backoff);
+      co_await sleep_for(std::max(retry.value_or(backoff), min_reconnect_delay));
     }
   } catch (const boost::system::system_error& e) {
     spdlog::debug("GET stream stopped: {}", e.what());  // cancelled by stop_listening()

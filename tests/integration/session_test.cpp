@@ -128,3 +128,24 @@ TEST_F(bridge_test, a_new_initialize_from_the_client_starts_a_fresh_session) {
   read_response(10);
   EXPECT_EQ(posts_with_method("ping").back().header("Mcp-Session-Id"), "s2");
 }
+
+TEST_F(bridge_test, get_stream_is_reopened_with_last_event_id_after_it_ends) {
+  std::atomic<int> gets{0};
+  mcp.on_get = [&](const auto& req, server_reply& reply) {
+    int n = ++gets;
+    auto it = req.find("Last-Event-ID");
+    std::string last = it == req.end() ? "none" : std::string(it->value());
+    reply.start_sse();
+    reply.sse(sse_event(R"({"jsonrpc":"2.0","method":"notifications/message","params":{"data":")" + last + "\"}}",
+                        "g" + std::to_string(n), 100));
+    if (n == 1) return reply.finish_sse();  // the server ends the stream; the bridge must come back
+    std::this_thread::sleep_for(300ms);
+    reply.finish_sse();
+  };
+  start_bridge();
+  handshake();
+  auto first = read_json();
+  EXPECT_EQ(first.at("params").at("data"), "none");
+  auto second = read_json(3s);
+  EXPECT_EQ(second.at("params").at("data"), "g1") << "the reopened stream must resume after the last event";
+}
