@@ -404,6 +404,20 @@ double direct_throughput(const awork_mcp::endpoint& ep, const std::string& sessi
   return calls / (ms_since(start) / 1000.0);
 }
 
+/// Sequential echo calls straight over HTTP after a handshake; latencies after the warm-up, in ms.
+std::vector<double> direct_latencies(direct_client& client, int warmup, int calls) {
+  client.post(initialize_message(0));
+  client.post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  std::vector<double> latencies;
+  for (long long id = 1; id <= warmup + calls; ++id) {
+    auto start = clock_type::now();
+    auto reply = client.post(call_message(id, "echo", {{"message", "ping-pong"}}));
+    if (id > warmup) latencies.push_back(ms_since(start));
+    check_echo(reply, id);
+  }
+  return latencies;
+}
+
 void measure_direct(contender& c, const settings& s) {
   auto ep = awork_mcp::parse_endpoint(s.upstream);
   std::vector<double> cold;
@@ -415,15 +429,7 @@ void measure_direct(contender& c, const settings& s) {
   }
   c.results.cold_ms.push_back(median(cold));
   direct_client client(ep);
-  client.post(initialize_message(0));
-  client.post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
-  std::vector<double> latencies;
-  for (long long id = 1; id <= 50 + s.sequential_calls; ++id) {
-    auto start = clock_type::now();
-    auto reply = client.post(call_message(id, "echo", {{"message", "ping-pong"}}));
-    if (id > 50) latencies.push_back(ms_since(start));
-    check_echo(reply, id);
-  }
+  auto latencies = direct_latencies(client, 50, s.sequential_calls);
   c.results.p50_ms.push_back(percentile(latencies, 50));
   c.results.p99_ms.push_back(percentile(latencies, 99));
   c.results.throughput.push_back(direct_throughput(ep, client.session(), s.throughput_calls, s.in_flight));
@@ -433,17 +439,8 @@ void measure_direct(contender& c, const settings& s) {
   if (reply.at("result").at("content").at(0).at("text").as_string().size() != s.big_bytes)
     throw std::runtime_error("large result truncated");
   if (!s.everything.empty()) {
-    direct_client e(awork_mcp::parse_endpoint(s.everything));
-    e.post(initialize_message(0));
-    e.post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
-    std::vector<double> lat;
-    for (long long id = 1; id <= 20 + s.everything_calls; ++id) {
-      auto t = clock_type::now();
-      auto r = e.post(call_message(id, "echo", {{"message", "ping-pong"}}));
-      if (id > 20) lat.push_back(ms_since(t));
-      check_echo(r, id);
-    }
-    c.results.everything_p50_ms.push_back(percentile(lat, 50));
+    direct_client everything(awork_mcp::parse_endpoint(s.everything));
+    c.results.everything_p50_ms.push_back(percentile(direct_latencies(everything, 20, s.everything_calls), 50));
   }
 }
 

@@ -1,4 +1,5 @@
 #include "awork_mcp/bridge.hpp"
+#include "awork_mcp/text.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <spdlog/spdlog.h>
@@ -46,11 +47,7 @@ std::vector<std::string> keys_of(const std::vector<json::value>& ids) {
   return keys;
 }
 
-bool mentions_session(std::string_view body) {
-  std::string lowered(body);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lowered.find("session") != std::string::npos;
-}
+bool mentions_session(std::string_view body) { return lower(body).find("session") != std::string::npos; }
 
 void log_exception(const char* what, std::exception_ptr e) {
   if (!e) return;

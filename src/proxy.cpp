@@ -1,4 +1,5 @@
 #include "awork_mcp/proxy.hpp"
+#include "awork_mcp/text.hpp"
 
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/url/parse.hpp>
@@ -12,17 +13,6 @@ namespace awork_mcp {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string base64(std::string_view in) {
   namespace b64 = boost::beast::detail::base64;

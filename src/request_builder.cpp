@@ -1,4 +1,5 @@
 #include "awork_mcp/request_builder.hpp"
+#include "awork_mcp/text.hpp"
 
 #include "awork_mcp/version.hpp"
 
@@ -17,17 +18,6 @@ bool is_token_char(unsigned char c) {
   return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // Header names whose values are secrets, or may be.
 bool is_sensitive(std::string_view name) {
