@@ -2,6 +2,8 @@
 
 #include "mcp_fixture.hpp"
 
+#include <fcntl.h>
+
 #include <csignal>
 #include <thread>
 
@@ -93,4 +95,21 @@ TEST_F(bridge_test, missing_key_for_awork_fails_fast_with_advice) {
   EXPECT_EQ(bridge->wait(5s), 2);
   EXPECT_NE(bridge->stderr_text().find("AWORK_API_KEY"), std::string::npos);
   EXPECT_FALSE(bridge->read_line(100ms)) << "stdout must stay clean";
+}
+
+TEST_F(bridge_test, stdin_can_be_a_terminal_and_is_left_blocking) {
+  bridge_process::options opts;
+  opts.args = {"--url", server->url()};
+  opts.stdin_terminal = true;
+  bridge = std::make_unique<bridge_process>(opts);
+  ASSERT_EQ(bridge->terminal_flags() & O_NONBLOCK, 0);
+  handshake();
+  bridge->send(request_line(2, "ping"));
+  EXPECT_EQ(read_response(2).at("result"), json::object{});
+  // While it runs, Asio has the shared terminal in non-blocking mode; a shell would inherit
+  // that after exit unless the bridge puts it back.
+  EXPECT_NE(bridge->terminal_flags() & O_NONBLOCK, 0) << "premise: Asio made the terminal non-blocking";
+  bridge->signal(SIGTERM);
+  EXPECT_EQ(bridge->wait(std::chrono::seconds(5)), 0);
+  EXPECT_EQ(bridge->terminal_flags() & O_NONBLOCK, 0) << "the terminal was left non-blocking";
 }

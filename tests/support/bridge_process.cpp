@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
+#include <termios.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,10 +59,18 @@ bridge_process::bridge_process(const options& opts) {
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
 
+  int terminal_master = -1;
+  if (opts.stdin_terminal) {
+    termios raw{};
+    ::cfmakeraw(&raw);  // no echo, no line editing: the bridge frames lines itself
+    if (::openpty(&terminal_master, &terminal_fd_, nullptr, &raw, nullptr) != 0) throw std::runtime_error("openpty failed");
+  }
+
   pid_ = ::fork();
   if (pid_ == 0) {
     int input = in_pipe[0];
     if (opts.stdin_file) input = ::open(opts.stdin_file->c_str(), O_RDONLY);
+    if (opts.stdin_terminal) input = terminal_fd_;
     ::dup2(input, 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_fd, 2);
@@ -73,6 +83,10 @@ bridge_process::bridge_process(const options& opts) {
   stdin_fd_ = in_pipe[1];
   stdout_fd_ = out_pipe[0];
   if (opts.stdin_file) close_stdin();
+  if (opts.stdin_terminal) {
+    ::close(stdin_fd_);
+    stdin_fd_ = terminal_master;
+  }
 }
 
 bridge_process::~bridge_process() {
@@ -84,8 +98,11 @@ bridge_process::~bridge_process() {
     }
   }
   close_stdout();
+  if (terminal_fd_ >= 0) ::close(terminal_fd_);
   ::unlink(stderr_path_.c_str());
 }
+
+int bridge_process::terminal_flags() const { return terminal_fd_ < 0 ? -1 : ::fcntl(terminal_fd_, F_GETFL); }
 
 void bridge_process::send(std::string_view line) {
   std::string data(line);

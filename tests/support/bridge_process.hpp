@@ -18,6 +18,7 @@ class bridge_process {
     std::vector<std::string> args;
     std::map<std::string, std::string> env;  ///< added to a minimal environment
     std::optional<std::string> stdin_file;   ///< read stdin from this regular file instead of a pipe
+    bool stdin_terminal = false;             ///< stdin is a pseudo-terminal (raw mode), as in a shell
   };
 
   explicit bridge_process(const options& opts);
@@ -41,11 +42,14 @@ class bridge_process {
   /// Everything the bridge wrote to stderr so far.
   std::string stderr_text() const;
   pid_t pid() const { return pid_; }
+  /// The file status flags of the terminal on stdin (it is shared with the bridge), or -1.
+  int terminal_flags() const;
 
  private:
   pid_t pid_ = -1;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
+  int terminal_fd_ = -1;  // our handle on the pty the bridge reads
   std::string stderr_path_;
   std::string buffer_;
   std::optional<int> exit_code_;
