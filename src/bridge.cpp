@@ -218,7 +218,7 @@ bool bridge::deliver_data(std::string&& data, const deliver_fn& deliver) {
     spdlog::warn("the server sent a message that is not JSON ({}): {}", message.problem, preview(data));
     return false;
   }
-  if (data.find_first_not_of(" \t\r\n") != std::string::npos && data[data.find_first_not_of(" \t\r\n")] == '[') {
+  if (auto first = data.find_first_not_of(" \t\r\n"); first != std::string::npos && data[first] == '[') {
     // A batch from the server (2025-03-26): each message goes out on its own line.
     auto batch = json::parse(data);
     for (auto& element : batch.as_array()) {
@@ -248,7 +248,7 @@ awaitable<void> bridge::forward(outgoing message) {
     std::optional<std::chrono::milliseconds> wait_before_retry;
     failure.reset();
     try {
-      co_await post_once(message, deliver, is_initialize);
+      co_await post_once(message, keys, deliver, is_initialize);
       break;
     } catch (const session_expired& e) {
       failure = e.failure;
@@ -308,7 +308,8 @@ awaitable<void> bridge::forward(outgoing message) {
   slot_freed_.notify_all();
 }
 
-awaitable<void> bridge::post_once(const outgoing& message, const deliver_fn& deliver, bool is_initialize) {
+awaitable<void> bridge::post_once(const outgoing& message, const std::vector<std::string>& keys,
+                                  const deliver_fn& deliver, bool is_initialize) {
   const auto session = session_;
   const auto generation = generation_;
   const auto authorization = co_await credential_->authorization();
@@ -328,7 +329,6 @@ awaitable<void> bridge::post_once(const outgoing& message, const deliver_fn& del
     const auto type = response->media_type();
     if (type == "text/event-stream") {
       sse_parser parser(max_reply_bytes);
-      const auto keys = keys_of(message.request_ids);
       upstream_failure broken{failure_kind::stream_ended, "the stream closed before the response"};
       bool resume = false;
       try {
@@ -466,12 +466,14 @@ awaitable<void> bridge::reinitialize(std::uint64_t failed_generation) {
 
   std::exception_ptr error;
   try {
-    co_await post_once(message, deliver, true);
+    const std::vector<std::string> awaited{internal_key};
+    co_await post_once(message, awaited, deliver, true);
     if (pending_.erase(internal_key) > 0)
       throw upstream_error({failure_kind::stream_ended, "the server did not answer the new initialize"});
     if (cached_initialized_) {
       outgoing initialized{*cached_initialized_, message_kind::notification, "notifications/initialized", {}};
-      co_await post_once(initialized, deliver, false);
+      const std::vector<std::string> nothing_awaited;
+      co_await post_once(initialized, nothing_awaited, deliver, false);
     }
   } catch (...) {
     error = std::current_exception();

@@ -52,7 +52,9 @@ class bridge : public std::enable_shared_from_this<bridge> {
 
   // requests
   awaitable<void> forward(outgoing message);
-  awaitable<void> post_once(const outgoing& message, const deliver_fn& deliver, bool is_initialize);
+  /// One POST; `keys` are the id_keys of the requests it carries (the answers to wait for).
+  awaitable<void> post_once(const outgoing& message, const std::vector<std::string>& keys, const deliver_fn& deliver,
+                            bool is_initialize);
   awaitable<void> read_json_reply(http_response& response, const deliver_fn& deliver);
   awaitable<stream_end> pump_events(http_response& response, sse_parser& parser,
                                     const std::vector<std::string>& awaited, const deliver_fn& deliver);
