@@ -6,8 +6,8 @@
 //                --contender 'name=command args...' [--contender ...]
 // Prints a Markdown table of medians over the rounds, with ratios to the first contender.
 
-#include "awork_mcp/endpoint.hpp"
-#include "awork_mcp/sse_parser.hpp"
+#include "awork_mcp/core/endpoint.hpp"
+#include "awork_mcp/core/sse_parser.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>

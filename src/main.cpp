@@ -1,9 +1,9 @@
 // awork-mcp: a stdio MCP server that relays to a Streamable HTTP MCP server.
 
-#include "awork_mcp/bridge.hpp"
-#include "awork_mcp/config.hpp"
-#include "awork_mcp/credential.hpp"
-#include "awork_mcp/logging.hpp"
+#include "awork_mcp/relay/bridge.hpp"
+#include "awork_mcp/app/config.hpp"
+#include "awork_mcp/auth/credential.hpp"
+#include "awork_mcp/app/logging.hpp"
 
 #include <spdlog/spdlog.h>
 

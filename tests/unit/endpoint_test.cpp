@@ -1,4 +1,4 @@
-#include "awork_mcp/endpoint.hpp"
+#include "awork_mcp/core/endpoint.hpp"
 
 #include <gtest/gtest.h>
 

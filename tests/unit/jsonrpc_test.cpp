@@ -1,4 +1,4 @@
-#include "awork_mcp/jsonrpc.hpp"
+#include "awork_mcp/core/jsonrpc.hpp"
 
 #include <gtest/gtest.h>
 

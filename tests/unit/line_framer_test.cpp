@@ -1,4 +1,4 @@
-#include "awork_mcp/line_framer.hpp"
+#include "awork_mcp/core/line_framer.hpp"
 
 #include <gtest/gtest.h>
 

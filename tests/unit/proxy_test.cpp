@@ -1,4 +1,4 @@
-#include "awork_mcp/proxy.hpp"
+#include "awork_mcp/core/proxy.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "awork_mcp/request_builder.hpp"
+#include "awork_mcp/core/request_builder.hpp"
 
 #include "awork_mcp/version.hpp"
 

@@ -1,4 +1,4 @@
-#include "awork_mcp/sse_parser.hpp"
+#include "awork_mcp/core/sse_parser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-#include "awork_mcp/upstream_error.hpp"
+#include "awork_mcp/core/upstream_error.hpp"
 
-#include "awork_mcp/jsonrpc.hpp"
+#include "awork_mcp/core/jsonrpc.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>

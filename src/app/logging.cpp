@@ -1,4 +1,4 @@
-#include "awork_mcp/logging.hpp"
+#include "awork_mcp/app/logging.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>

@@ -1,9 +1,9 @@
 #pragma once
 // Command line, environment and config file: everything a run is told.
 
-#include "awork_mcp/endpoint.hpp"
-#include "awork_mcp/proxy.hpp"
-#include "awork_mcp/request_builder.hpp"
+#include "awork_mcp/core/endpoint.hpp"
+#include "awork_mcp/core/proxy.hpp"
+#include "awork_mcp/core/request_builder.hpp"
 
 #include <spdlog/common.h>
 

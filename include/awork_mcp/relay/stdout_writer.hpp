@@ -1,8 +1,8 @@
 #pragma once
 // The only writer of stdout: one coroutine drains a queue, so lines never interleave.
 
-#include "awork_mcp/async_event.hpp"
-#include "awork_mcp/net.hpp"
+#include "awork_mcp/relay/async_event.hpp"
+#include "awork_mcp/net/net.hpp"
 
 #include <deque>
 #include <functional>

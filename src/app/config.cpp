@@ -1,4 +1,4 @@
-#include "awork_mcp/config.hpp"
+#include "awork_mcp/app/config.hpp"
 
 #include "awork_mcp/version.hpp"
 

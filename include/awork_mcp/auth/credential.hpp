@@ -2,7 +2,7 @@
 // Where the Authorization header comes from. A static key today; OAuth access tokens, which
 // expire and are refreshed while the bridge runs, plug in behind the same interface.
 
-#include "awork_mcp/net.hpp"
+#include "awork_mcp/net/net.hpp"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
-#include "awork_mcp/upstream_error.hpp"
+#include "awork_mcp/core/upstream_error.hpp"
 
-#include "awork_mcp/jsonrpc.hpp"
-#include "awork_mcp/request_builder.hpp"
+#include "awork_mcp/core/jsonrpc.hpp"
+#include "awork_mcp/core/request_builder.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>

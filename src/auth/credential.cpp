@@ -1,4 +1,4 @@
-#include "awork_mcp/credential.hpp"
+#include "awork_mcp/auth/credential.hpp"
 
 namespace awork_mcp {
 

@@ -1,5 +1,5 @@
-#include "awork_mcp/bridge.hpp"
-#include "awork_mcp/text.hpp"
+#include "awork_mcp/relay/bridge.hpp"
+#include "awork_mcp/core/text.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <spdlog/spdlog.h>

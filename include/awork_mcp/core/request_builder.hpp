@@ -1,7 +1,7 @@
 #pragma once
 // Builds the HTTP requests the Streamable HTTP transport needs.
 
-#include "awork_mcp/endpoint.hpp"
+#include "awork_mcp/core/endpoint.hpp"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>

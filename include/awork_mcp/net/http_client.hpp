@@ -2,10 +2,10 @@
 // HTTP/1.1 client for one endpoint: a pool of keep-alive connections (TCP or TLS) and
 // responses whose bodies are read piece by piece as they arrive.
 
-#include "awork_mcp/endpoint.hpp"
-#include "awork_mcp/net.hpp"
-#include "awork_mcp/proxy.hpp"
-#include "awork_mcp/request_builder.hpp"
+#include "awork_mcp/core/endpoint.hpp"
+#include "awork_mcp/net/net.hpp"
+#include "awork_mcp/core/proxy.hpp"
+#include "awork_mcp/core/request_builder.hpp"
 
 #include <chrono>
 #include <memory>

@@ -1,6 +1,6 @@
-#include "awork_mcp/http_client.hpp"
+#include "awork_mcp/net/http_client.hpp"
 
-#include "awork_mcp/upstream_error.hpp"
+#include "awork_mcp/core/upstream_error.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>

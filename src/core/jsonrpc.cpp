@@ -1,4 +1,4 @@
-#include "awork_mcp/jsonrpc.hpp"
+#include "awork_mcp/core/jsonrpc.hpp"
 
 #include <boost/container/small_vector.hpp>
 #include <boost/json/basic_parser_impl.hpp>

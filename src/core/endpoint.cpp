@@ -1,5 +1,5 @@
-#include "awork_mcp/endpoint.hpp"
-#include "awork_mcp/text.hpp"
+#include "awork_mcp/core/endpoint.hpp"
+#include "awork_mcp/core/text.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>

@@ -2,7 +2,7 @@
 // A condition-variable for one io_context thread: a timer that never expires, whose pending
 // waits are woken by cancelling it.
 
-#include "awork_mcp/net.hpp"
+#include "awork_mcp/net/net.hpp"
 
 namespace awork_mcp {
 

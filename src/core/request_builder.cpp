@@ -1,5 +1,5 @@
-#include "awork_mcp/request_builder.hpp"
-#include "awork_mcp/text.hpp"
+#include "awork_mcp/core/request_builder.hpp"
+#include "awork_mcp/core/text.hpp"
 
 #include "awork_mcp/version.hpp"
 

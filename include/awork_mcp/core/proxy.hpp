@@ -1,7 +1,7 @@
 #pragma once
 // HTTP proxies from the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as curl reads them.
 
-#include "awork_mcp/endpoint.hpp"
+#include "awork_mcp/core/endpoint.hpp"
 
 #include <functional>
 #include <optional>

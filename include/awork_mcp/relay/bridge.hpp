@@ -2,17 +2,17 @@
 // The bridge: JSON-RPC lines from stdin become POSTs to the MCP server; everything the server
 // sends (responses, notifications, its own requests) becomes lines on stdout.
 
-#include "awork_mcp/async_event.hpp"
-#include "awork_mcp/config.hpp"
-#include "awork_mcp/credential.hpp"
-#include "awork_mcp/http_client.hpp"
-#include "awork_mcp/jsonrpc.hpp"
-#include "awork_mcp/line_framer.hpp"
-#include "awork_mcp/net.hpp"
-#include "awork_mcp/request_builder.hpp"
-#include "awork_mcp/sse_parser.hpp"
-#include "awork_mcp/stdout_writer.hpp"
-#include "awork_mcp/upstream_error.hpp"
+#include "awork_mcp/relay/async_event.hpp"
+#include "awork_mcp/app/config.hpp"
+#include "awork_mcp/auth/credential.hpp"
+#include "awork_mcp/net/http_client.hpp"
+#include "awork_mcp/core/jsonrpc.hpp"
+#include "awork_mcp/core/line_framer.hpp"
+#include "awork_mcp/net/net.hpp"
+#include "awork_mcp/core/request_builder.hpp"
+#include "awork_mcp/core/sse_parser.hpp"
+#include "awork_mcp/relay/stdout_writer.hpp"
+#include "awork_mcp/core/upstream_error.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -1,4 +1,4 @@
-#include "awork_mcp/stdout_writer.hpp"
+#include "awork_mcp/relay/stdout_writer.hpp"
 
 #include <spdlog/spdlog.h>
 

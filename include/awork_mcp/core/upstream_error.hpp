@@ -1,7 +1,7 @@
 #pragma once
 // What can go wrong talking to the server, and how each failure reads as a JSON-RPC error.
 
-#include "awork_mcp/endpoint.hpp"
+#include "awork_mcp/core/endpoint.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>

@@ -1,5 +1,5 @@
-#include "awork_mcp/proxy.hpp"
-#include "awork_mcp/text.hpp"
+#include "awork_mcp/core/proxy.hpp"
+#include "awork_mcp/core/text.hpp"
 
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/url/parse.hpp>
