@@ -7,8 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "awork_mcp/platform/platform.hpp"
+
 #include <fcntl.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -47,8 +48,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::signal(SIGPIPE, SIG_IGN);             // a closed stdout or socket is an error code, not a death
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);        // never outlive the editor that started us
+  awork_mcp::platform::ignore_broken_pipes();
+  // Never outlive the editor that started us. SIGHUP, unlike the editor's SIGTERM, says that
+  // nobody is left to read answers: the bridge then exits without draining.
+  if (!awork_mcp::platform::exit_with_parent(SIGHUP)) {
+    spdlog::info("the parent process is gone already; exiting");
+    return 0;
+  }
   restore_fd_flags restore;
 
   try {

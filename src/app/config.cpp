@@ -81,7 +81,10 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--max-line-bytes", cfg.max_line_bytes, "Longest accepted stdin line")
       ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 31))->capture_default_str();
-  app.add_option("--max-in-flight", cfg.max_in_flight, "Requests forwarded at once; more wait their turn")
+  app.add_option("--max-message-bytes", cfg.max_message_bytes,
+                 "Largest message accepted from the server; a larger reply is answered with an error")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 32))->capture_default_str();
+  app.add_option("--max-in-flight", cfg.max_in_flight, "Requests forwarded at once; more wait their turn (answers and notifications never wait)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{4096}))->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
       ->envname("AWORK_MCP_LOG_LEVEL")

@@ -19,7 +19,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 endpoint parse_endpoint(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) throw std::invalid_argument("not a valid URL: " + std::string(url));
+  if (!parsed) throw std::invalid_argument("not a valid URL (" + std::string(parsed.error().message()) + ")");
   const boost::urls::url_view& u = *parsed;
   endpoint ep;
   auto scheme = lower(u.scheme());
@@ -34,7 +34,7 @@ endpoint parse_endpoint(std::string_view url) {
     ep.host = u.host_address();
   else
     ep.host = lower(u.encoded_host());
-  if (ep.host.empty()) throw std::invalid_argument("the URL has no host: " + std::string(url));
+  if (ep.host.empty()) throw std::invalid_argument("the URL has no host");
   ep.port = u.has_port() ? std::string(u.port()) : (ep.tls ? "443" : "80");
   ep.target = std::string(u.encoded_path());
   if (ep.target.empty()) ep.target = "/";
@@ -48,7 +48,15 @@ std::string endpoint::host_header() const {
   return h;
 }
 
-std::string endpoint::display() const { return std::string(tls ? "https://" : "http://") + host_header() + target; }
+std::string endpoint::url() const { return std::string(tls ? "https://" : "http://") + host_header() + target; }
+
+std::string endpoint::display() const {
+  auto query = target.find('?');
+  auto shown = std::string(tls ? "https://" : "http://") + host_header() + target.substr(0, query);
+  return query == std::string::npos ? shown : shown + "?…";
+}
+
+std::string endpoint::origin() const { return std::string(tls ? "https://" : "http://") + host + ":" + port; }
 
 bool endpoint::is_loopback() const {
   if (host == "localhost" || ends_with(host, ".localhost")) return true;

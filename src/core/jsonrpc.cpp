@@ -1,5 +1,7 @@
 #include "awork_mcp/core/jsonrpc.hpp"
 
+#include "awork_mcp/core/json_text.hpp"
+
 #include <boost/container/small_vector.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 
@@ -230,8 +232,27 @@ classified_message classify_fields(message_fields& m) {
 
 }  // namespace
 
+namespace {
+json::parse_options scan_options() {
+  json::parse_options options;
+  options.max_depth = max_json_depth;
+  return options;
+}
+}  // namespace
+
+json::value id_from_prefix(std::string_view prefix) {
+  // Scan as far as the bytes go; an id met at the top level before the cut is the request's id.
+  json::basic_parser<scan_handler> parser(scan_options());
+  error_code ec;
+  parser.write_some(true, prefix.data(), prefix.size(), ec);
+  const auto& scan = parser.handler();
+  if (scan.top_is_array || scan.messages.empty()) return nullptr;
+  const auto& m = scan.messages.front();
+  return m.has_id && m.id_valid ? m.id : json::value(nullptr);
+}
+
 classified_message classify(std::string_view text) {
-  json::basic_parser<scan_handler> parser(json::parse_options{});
+  json::basic_parser<scan_handler> parser(scan_options());
   error_code ec;
   auto used = parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && used != text.size()) ec = json::error::extra_data;

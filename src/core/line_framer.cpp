@@ -39,9 +39,12 @@ std::vector<framed_line> line_framer::feed(std::string_view chunk) {
     auto piece = chunk.substr(0, newline);
     if (discarding_) {
       discarded_ += piece.size();
+      if (prefix_.size() < kept_prefix_bytes) prefix_.append(piece.substr(0, kept_prefix_bytes - prefix_.size()));
     } else if (partial_.size() + piece.size() > max_line_bytes_) {
       discarding_ = true;
       discarded_ = partial_.size() + piece.size();
+      prefix_ = partial_.substr(0, kept_prefix_bytes);
+      prefix_.append(piece.substr(0, kept_prefix_bytes - prefix_.size()));
       partial_.clear();
       partial_.shrink_to_fit();
     } else {
@@ -62,7 +65,8 @@ std::vector<framed_line> line_framer::finish() {
 
 void line_framer::complete_line(std::vector<framed_line>& out) {
   if (discarding_) {
-    out.push_back({framed_line::kind::too_long, {}, discarded_});
+    out.push_back({framed_line::kind::too_long, std::move(prefix_), discarded_});
+    prefix_.clear();
     discarding_ = false;
     discarded_ = 0;
     return;

@@ -23,7 +23,7 @@ std::string base64(std::string_view in) {
 
 const char* first_set(const std::function<const char*(const char*)>& env, const char* upper, const char* lower_name) {
   for (const char* name : {lower_name, upper})
-    if (const char* v = env(name); v && *v) return v;
+    if (const char* v = name ? env(name) : nullptr; v && *v) return v;
   return nullptr;
 }
 
@@ -33,13 +33,14 @@ proxy_settings parse_proxy(std::string_view url) {
   std::string text(trim(url));
   if (text.find("://") == std::string::npos) text = "http://" + text;
   auto parsed = boost::urls::parse_uri(text);
-  if (!parsed) throw std::invalid_argument("not a valid proxy URL: " + std::string(url));
+  // The URL may hold a password: errors describe it without repeating it.
+  if (!parsed) throw std::invalid_argument("not a valid proxy URL (" + std::string(parsed.error().message()) + ")");
   const auto& u = *parsed;
   if (lower(u.scheme()) != "http")
     throw std::invalid_argument("only http:// proxies are supported (TLS to the server runs inside the tunnel)");
   proxy_settings p;
   p.host = u.host_type() == boost::urls::host_type::ipv6 ? std::string(u.host_address()) : lower(u.encoded_host());
-  if (p.host.empty()) throw std::invalid_argument("the proxy URL has no host: " + std::string(url));
+  if (p.host.empty()) throw std::invalid_argument("the proxy URL has no host");
   p.port = u.has_port() ? std::string(u.port()) : "80";
   if (u.has_userinfo()) p.authorization = "Basic " + base64(std::string(u.user()) + ":" + std::string(u.password()));
   return p;
@@ -69,7 +70,9 @@ std::optional<proxy_settings> proxy_for(const endpoint& target, const std::optio
   if (const char* no_proxy = first_set(env, "NO_PROXY", "no_proxy"); no_proxy && bypasses_proxy(target.host, no_proxy))
     return std::nullopt;
   if (explicit_proxy) return explicit_proxy->empty() ? std::nullopt : std::optional(parse_proxy(*explicit_proxy));
-  const char* url = target.tls ? first_set(env, "HTTPS_PROXY", "https_proxy") : first_set(env, "HTTP_PROXY", "http_proxy");
+  // As curl: for http:// only the lower-case http_proxy counts, since a CGI server sets HTTP_PROXY
+  // from a request's "Proxy:" header (httpoxy).
+  const char* url = target.tls ? first_set(env, "HTTPS_PROXY", "https_proxy") : first_set(env, nullptr, "http_proxy");
   if (!url) return std::nullopt;
   return parse_proxy(url);
 }

@@ -1,4 +1,5 @@
 #include "awork_mcp/core/request_builder.hpp"
+#include "awork_mcp/core/header_rules.hpp"
 #include "awork_mcp/core/text.hpp"
 
 #include "awork_mcp/version.hpp"
@@ -19,12 +20,14 @@ bool is_token_char(unsigned char c) {
 }
 
 
-// Header names whose values are secrets, or may be.
-bool is_sensitive(std::string_view name) {
+// Fields whose values the bridge sets and that never hold a secret. A user's --header of the same
+// name is masked anyway (see redacted_head).
+bool is_public_field(std::string_view name) {
   auto n = lower(name);
-  return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n.find("key") != std::string::npos ||
-         n.find("token") != std::string::npos || n.find("secret") != std::string::npos ||
-         n.find("auth") != std::string::npos;
+  for (std::string_view known : {"host", "user-agent", "accept", "content-type", "content-length", "connection",
+                                 "mcp-protocol-version", "last-event-id"})
+    if (n == known) return true;
+  return false;
 }
 
 }  // namespace
@@ -36,7 +39,7 @@ std::pair<std::string, std::string> parse_header_arg(std::string_view arg) {
   auto value = trim(arg.substr(colon + 1));
   if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return is_token_char(static_cast<unsigned char>(c)); }))
     throw std::invalid_argument("--header has an invalid header name: '" + std::string(name) + "'");
-  if (value.find_first_of("\r\n") != std::string_view::npos || value.find('\0') != std::string_view::npos)
+  if (!is_safe_header_value(value))
     throw std::invalid_argument("--header value for '" + std::string(name) + "' contains a line break");
   auto n = lower(name);
   if (n == "host" || n == "content-length" || n == "transfer-encoding" || n == "connection" || n == "mcp-session-id")
@@ -47,16 +50,22 @@ std::pair<std::string, std::string> parse_header_arg(std::string_view arg) {
 request_builder::request_builder(endpoint ep, header_list extra_headers)
     : endpoint_(std::move(ep)), extra_headers_(std::move(extra_headers)) {}
 
+void request_builder::retarget(endpoint target, bool same_origin) {
+  endpoint_ = std::move(target);
+  if (!same_origin) send_credentials_ = false;
+}
+
 http_request request_builder::base(http::verb verb, const session_headers& session,
                                    const std::optional<std::string>& authorization) const {
   http_request req{verb, endpoint_.target, 11};
   req.set(http::field::host, endpoint_.host_header());
   req.set(http::field::user_agent, user_agent);
-  if (authorization) req.set(http::field::authorization, *authorization);
+  if (authorization && send_credentials_) req.set(http::field::authorization, *authorization);
   if (!session.session_id.empty()) req.set("Mcp-Session-Id", session.session_id);
   if (!session.protocol_version.empty()) req.set("MCP-Protocol-Version", session.protocol_version);
   // Extra headers come last so that a user can override Accept or Authorization on purpose.
-  for (const auto& [name, value] : extra_headers_) req.set(name, value);
+  if (send_credentials_)
+    for (const auto& [name, value] : extra_headers_) req.set(name, value);
   req.keep_alive(true);
   return req;
 }
@@ -85,24 +94,33 @@ http_request request_builder::end_session(const session_headers& session,
   return base(http::verb::delete_, session, authorization);
 }
 
-std::string serialize_head(const http_request& request) {
+std::optional<std::string> serialize_head(const http_request& request) {
   std::string head;
   head.reserve(512);
   head.append(request.method_string()).append(" ").append(request.target()).append(" HTTP/1.1\r\n");
-  for (const auto& field : request) head.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  for (const auto& field : request) {
+    if (!is_safe_header_value(field.value())) return std::nullopt;
+    head.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  }
   head.append("\r\n");
   return head;
 }
 
-std::string redacted_head(const http_request& request) {
+std::string request_builder::redacted_head(const http_request& request) const {
+  auto user_set = [&](std::string_view name) {
+    return std::any_of(extra_headers_.begin(), extra_headers_.end(),
+                       [&](const auto& header) { return lower(header.first) == lower(name); });
+  };
   std::ostringstream os;
-  os << request.method_string() << ' ' << request.target();
+  const auto target = std::string_view(request.target());
+  const auto query = target.find('?');
+  os << request.method_string() << ' ' << target.substr(0, query) << (query == std::string_view::npos ? "" : "?…");
   for (const auto& field : request) {
     os << " | " << field.name_string() << ": ";
-    if (is_sensitive(field.name_string()))
-      os << "<redacted>";
-    else
+    if (is_public_field(field.name_string()) && !user_set(field.name_string()))
       os << field.value();
+    else
+      os << "<redacted>";
   }
   return os.str();
 }

@@ -12,6 +12,7 @@ std::ostream& operator<<(std::ostream& os, const sse_event& e) {
 
 std::vector<sse_event> sse_parser::feed(std::string_view chunk) {
   std::vector<sse_event> out;
+  if (too_large_) return out;
   if (skip_next_lf_ && !chunk.empty()) {
     if (chunk.front() == '\n') chunk.remove_prefix(1);
     skip_next_lf_ = false;
@@ -19,8 +20,10 @@ std::vector<sse_event> sse_parser::feed(std::string_view chunk) {
   while (!chunk.empty()) {
     auto end = chunk.find_first_of("\r\n");
     if (end == std::string_view::npos) {
-      if (line_.size() + chunk.size() + data_.size() > max_event_bytes_)
-        throw sse_event_too_large("server-sent event larger than " + std::to_string(max_event_bytes_) + " bytes");
+      if (line_.size() + chunk.size() + data_.size() > max_event_bytes_) {
+        too_large_ = true;
+        return out;
+      }
       line_.append(chunk);
       break;
     }
@@ -39,6 +42,7 @@ std::vector<sse_event> sse_parser::feed(std::string_view chunk) {
     }
     process_line(line, out);
     line_.clear();
+    if (too_large_) return out;
   }
   return out;
 }
@@ -61,8 +65,10 @@ void sse_parser::process_line(std::string_view line, std::vector<sse_event>& out
     if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   }
   if (field == "data") {
-    if (data_.size() + value.size() > max_event_bytes_)
-      throw sse_event_too_large("server-sent event larger than " + std::to_string(max_event_bytes_) + " bytes");
+    if (data_.size() + value.size() > max_event_bytes_) {
+      too_large_ = true;
+      return;
+    }
     if (has_data_) data_.push_back('\n');
     data_.append(value);
     has_data_ = true;
@@ -74,10 +80,15 @@ void sse_parser::process_line(std::string_view line, std::vector<sse_event>& out
       saw_event_id_ = true;
     }
   } else if (field == "retry") {
+    // Only ASCII digits are valid; a value too large for any integer saturates instead of wrapping.
+    constexpr unsigned long long a_day_ms = 24ULL * 60 * 60 * 1000;
     unsigned long long ms = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
-    if (ec == std::errc{} && ptr == value.data() + value.size() && !value.empty())
-      retry_ = std::chrono::milliseconds(ms);
+    const bool digits_only = !value.empty() && ptr == value.data() + value.size();
+    if (digits_only && (ec == std::errc{} || ec == std::errc::result_out_of_range)) {
+      if (ec == std::errc::result_out_of_range) ms = a_day_ms;
+      retry_ = std::chrono::milliseconds(static_cast<long long>(std::min(ms, a_day_ms)));
+    }
   }
   // Other fields are ignored, as the SSE specification requires.
 }

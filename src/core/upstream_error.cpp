@@ -1,5 +1,6 @@
 #include "awork_mcp/core/upstream_error.hpp"
 
+#include "awork_mcp/core/json_text.hpp"
 #include "awork_mcp/core/jsonrpc.hpp"
 #include "awork_mcp/core/request_builder.hpp"
 
@@ -24,6 +25,10 @@ std::ostream& operator<<(std::ostream& os, failure_kind k) {
     case failure_kind::tls: return os << "tls";
     case failure_kind::timeout: return os << "timeout";
     case failure_kind::io: return os << "io";
+    case failure_kind::uncertain: return os << "uncertain";
+    case failure_kind::too_large: return os << "too_large";
+    case failure_kind::redirect: return os << "redirect";
+    case failure_kind::refused: return os << "refused";
     case failure_kind::http_status: return os << "http_status";
     case failure_kind::bad_body: return os << "bad_body";
     case failure_kind::stream_ended: return os << "stream_ended";
@@ -31,8 +36,6 @@ std::ostream& operator<<(std::ostream& os, failure_kind k) {
   }
   return os << "unknown";
 }
-
-upstream_error::upstream_error(upstream_failure f) : std::runtime_error(f.detail), failure_(std::move(f)) {}
 
 upstream_failure describe_transport_error(boost::system::error_code ec, exchange_stage stage) {
   upstream_failure f;
@@ -56,29 +59,19 @@ upstream_failure describe_transport_error(boost::system::error_code ec, exchange
   return f;
 }
 
-namespace {
-
-std::optional<std::chrono::seconds> parse_seconds(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  long long value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr == text.data() || value < 0) return std::nullopt;
-  return std::chrono::seconds(value);
-}
-
-}  // namespace
-
 upstream_failure describe_http_status(unsigned status, std::string_view reason, std::string_view content_type,
-                                      std::string_view body, std::string_view retry_after_header) {
+                                      std::string_view body, std::optional<std::chrono::seconds> retry_after) {
   upstream_failure f;
   f.kind = failure_kind::http_status;
   f.http_status = status;
   f.detail = std::to_string(status);
   if (!reason.empty()) f.detail += " " + std::string(reason);
-  f.retry_after = parse_seconds(retry_after_header);
+  f.retry_after = retry_after;
   if (media_type(content_type) == "application/json") {
     boost::system::error_code ec;
-    auto parsed = boost::json::parse(body, ec);
+    boost::json::parse_options options;
+    options.max_depth = max_json_depth;
+    auto parsed = boost::json::parse(body, ec, {}, options);
     if (!ec && parsed.is_object()) {
       const auto* error = parsed.get_object().if_contains("error");
       if (error && error->is_object() && error->get_object().contains("code") && error->get_object().contains("message"))
@@ -119,6 +112,17 @@ rpc_error to_rpc_error(const upstream_failure& f, const endpoint& server) {
     case failure_kind::io:
       e.code = rpc_code::connection_failed;
       e.message = "the connection to " + server.host_header() + " broke (" + f.detail + ")";
+      break;
+    case failure_kind::uncertain:
+      e.code = rpc_code::connection_failed;
+      e.message = "the connection to " + server.host_header() + " broke after the request was sent (" + f.detail +
+                  "); the call may or may not have run: check its effect before repeating it";
+      break;
+    case failure_kind::too_large:
+    case failure_kind::redirect:
+    case failure_kind::refused:
+      e.code = f.kind == failure_kind::redirect ? rpc_code::connection_failed : rpc_code::internal_error;
+      e.message = f.detail;
       break;
     case failure_kind::stream_ended:
       e.code = rpc_code::connection_failed;

@@ -1,6 +1,7 @@
 #include "awork_mcp/net/http_client.hpp"
 
-#include "awork_mcp/core/upstream_error.hpp"
+#include "awork_mcp/core/keep_alive.hpp"
+#include "awork_mcp/platform/platform.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -14,13 +15,12 @@ namespace awork_mcp {
 
 namespace {
 
+using clock = std::chrono::steady_clock;
+
 constexpr std::size_t max_idle_connections = 64;
 constexpr std::size_t large_body_threshold = 16 * 1024;
 constexpr std::size_t large_read_size = 256 * 1024;
-
-[[noreturn]] void throw_transport(boost::system::error_code ec, exchange_stage stage) {
-  throw upstream_error(describe_transport_error(ec, stage));
-}
+constexpr std::chrono::seconds tcp_keepalive_idle{45};
 
 // A pooled connection the server closed while idle shows as readable (EOF or stray bytes).
 bool looks_alive(http_connection& connection) {
@@ -41,6 +41,11 @@ bool is_ip_literal(const std::string& host) {
 bool is_stale_connection_error(boost::system::error_code ec) {
   return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
          ec == net::error::broken_pipe || ec == ssl::error::stream_truncated;
+}
+
+bool is_cut_mid_response(boost::system::error_code ec) {
+  return ec == http::error::partial_message || ec == http::error::end_of_stream || ec == net::error::eof ||
+         ec == ssl::error::stream_truncated || ec == net::error::connection_reset;
 }
 
 }  // namespace
@@ -92,13 +97,15 @@ ssl::context make_tls_context(const std::string& ca_file) {
 // ---- http_response -------------------------------------------------------------------------
 
 http_response::http_response(http_client& owner, std::unique_ptr<http_connection> connection,
-                             std::chrono::milliseconds idle_timeout)
+                             std::chrono::milliseconds idle_timeout, std::uint64_t body_limit)
     : owner_(owner), connection_(std::move(connection)), idle_timeout_(idle_timeout) {
-  parser_.body_limit(boost::none);  // SSE streams are unbounded; read_all() applies its own limit
+  // Checked against Content-Length before Beast reserves room for the body.
+  parser_.body_limit(body_limit);
 }
 
 http_response::~http_response() {
-  if (connection_ && !abandoned_ && parser_.is_done() && parser_.keep_alive()) owner_.release(std::move(connection_));
+  if (connection_ && !abandoned_ && parser_.is_done() && parser_.keep_alive())
+    owner_.release(std::move(connection_), keep_alive_timeout(header("Keep-Alive")));
 }
 
 std::string_view http_response::header(std::string_view name) const {
@@ -116,7 +123,7 @@ awaitable<boost::system::error_code> http_response::read_head() {
 
 std::string http_response::media_type() const { return awork_mcp::media_type(header("Content-Type")); }
 
-awaitable<void> http_response::read_some() {
+awaitable<step_result> http_response::read_more() {
   // Beast sizes each read by the buffer's free capacity, which stays tiny because the parser
   // drains it: a large body would arrive 512 bytes per system call. Grow it for large bodies.
   if (parser_.get().body().size() + body_bytes_ > large_body_threshold && connection_->buffer.capacity() < large_read_size)
@@ -125,33 +132,32 @@ awaitable<void> http_response::read_some() {
   auto [ec, n] = co_await std::visit(
       [&](auto& s) { return http::async_read_some(s, connection_->buffer, parser_, net::as_tuple(net::use_awaitable)); },
       connection_->stream);
-  if (ec && !(ec == http::error::end_of_stream && parser_.is_done())) {
-    abandoned_ = true;
-    if (ec == http::error::partial_message || ec == http::error::end_of_stream || ec == net::error::eof ||
-        ec == ssl::error::stream_truncated || ec == net::error::connection_reset)
-      throw upstream_error({failure_kind::stream_ended, "the connection closed mid-response"});
-    throw_transport(ec, exchange_stage::read);
-  }
+  if (!ec || (ec == http::error::end_of_stream && parser_.is_done())) co_return std::nullopt;
+  abandoned_ = true;
+  if (ec == http::error::body_limit)
+    co_return upstream_failure{failure_kind::too_large, "the body is larger than the limit"};
+  if (is_cut_mid_response(ec)) co_return upstream_failure{failure_kind::stream_ended, "the connection closed mid-response"};
+  co_return describe_transport_error(ec, exchange_stage::read);
 }
 
-awaitable<std::optional<std::string>> http_response::next_chunk() {
+awaitable<outcome<std::optional<std::string>>> http_response::next_chunk() {
   auto& body = parser_.get().body();
-  while (body.empty() && !parser_.is_done()) co_await read_some();
-  if (body.empty()) co_return std::nullopt;
+  while (body.empty() && !parser_.is_done())
+    if (auto failure = co_await read_more()) co_return std::move(*failure);
+  if (body.empty()) co_return std::optional<std::string>();
   body_bytes_ += body.size();
   std::string chunk;
   chunk.swap(body);
-  co_return chunk;
+  co_return std::optional<std::string>(std::move(chunk));
 }
 
-awaitable<std::string> http_response::read_all(std::size_t limit) {
-  // The parser appends to one string, reserved up front when Content-Length is known.
+awaitable<outcome<std::string>> http_response::read_all(std::size_t limit) {
   auto& body = parser_.get().body();
   while (!parser_.is_done()) {
-    co_await read_some();
+    if (auto failure = co_await read_more()) co_return std::move(*failure);
     if (body.size() > limit) {
       abandoned_ = true;
-      throw upstream_error({failure_kind::bad_body, "response body larger than " + std::to_string(limit) + " bytes"});
+      co_return upstream_failure{failure_kind::bad_body, "response body larger than " + std::to_string(limit) + " bytes"};
     }
   }
   co_return std::move(body);
@@ -163,29 +169,35 @@ http_client::http_client(net::any_io_executor ex, endpoint server, ssl::context*
                          std::optional<proxy_settings> proxy)
     : executor_(std::move(ex)), server_(std::move(server)), tls_(tls), timeouts_(timeouts), proxy_(std::move(proxy)) {}
 
-void http_client::release(std::unique_ptr<http_connection> connection) {
+void http_client::release(std::unique_ptr<http_connection> connection, std::optional<std::chrono::seconds> keep_alive) {
   if (idle_.size() >= max_idle_connections) return;
+  connection->reuse_limit = reuse_limit(keep_alive);
+  if (connection->reuse_limit.count() <= 0) return;
   if (connection->buffer.capacity() > large_body_threshold) connection->buffer.shrink_to_fit();  // idle ones stay small
   connection->reused = true;
+  connection->idle_since = clock::now();
   idle_.push_back(std::move(connection));
 }
 
 std::unique_ptr<http_connection> http_client::take_idle() {
+  const auto now = clock::now();
   while (!idle_.empty()) {
     auto connection = std::move(idle_.back());
     idle_.pop_back();
-    if (looks_alive(*connection)) return connection;
+    // Retired before the server's keep-alive timer would close it under a request in flight.
+    if (now - connection->idle_since < connection->reuse_limit && looks_alive(*connection)) return connection;
   }
   return nullptr;
 }
 
 void http_client::close_idle() { idle_.clear(); }
 
-awaitable<tcp::resolver::results_type> http_client::resolve(const std::string& host, const std::string& port) {
+awaitable<outcome<tcp::resolver::results_type>> http_client::resolve(const std::string& host, const std::string& port,
+                                                                     clock::time_point deadline) {
   // getaddrinfo has no timeout of its own; a timer cancels a lookup that hangs.
   auto resolver = std::make_shared<tcp::resolver>(executor_);
   auto timed_out = std::make_shared<bool>(false);
-  net::steady_timer timer(executor_, timeouts_.connect);
+  net::steady_timer timer(executor_, deadline);
   timer.async_wait([resolver, timed_out](boost::system::error_code ec) {
     if (!ec) {
       *timed_out = true;
@@ -194,14 +206,18 @@ awaitable<tcp::resolver::results_type> http_client::resolve(const std::string& h
   });
   auto [ec, results] = co_await resolver->async_resolve(host, port, net::as_tuple(net::use_awaitable));
   timer.cancel();
-  if (*timed_out) throw upstream_error({failure_kind::timeout, "DNS lookup of " + host + " timed out"});
-  if (ec) throw_transport(ec, exchange_stage::resolve);
+  if (*timed_out) co_return upstream_failure{failure_kind::timeout, "DNS lookup of " + host + " timed out"};
+  if (ec) co_return describe_transport_error(ec, exchange_stage::resolve);
   co_return results;
 }
 
-awaitable<std::unique_ptr<http_connection>> http_client::connect() {
+awaitable<outcome<std::unique_ptr<http_connection>>> http_client::connect() {
+  // One deadline for every step, set again before each (as Beast's examples do): together they
+  // take no longer than --connect-timeout.
+  const auto deadline = clock::now() + timeouts_.connect;
   const auto& [host, port] = proxy_ ? std::pair(proxy_->host, proxy_->port) : std::pair(server_.host, server_.port);
-  auto endpoints = co_await resolve(host, port);
+  auto endpoints = co_await resolve(host, port, deadline);
+  if (!endpoints) co_return std::move(endpoints.failure());
   std::unique_ptr<http_connection> connection;
   if (tls_)
     connection = std::make_unique<http_connection>(std::in_place_type<http_connection::tls_stream>, executor_, *tls_);
@@ -209,16 +225,21 @@ awaitable<std::unique_ptr<http_connection>> http_client::connect() {
     connection = std::make_unique<http_connection>(std::in_place_type<beast::tcp_stream>, executor_);
 
   auto& socket = connection->tcp();
-  socket.expires_after(timeouts_.connect);
-  auto [ec, connected] = co_await socket.async_connect(endpoints, net::as_tuple(net::use_awaitable));
-  if (ec) throw_transport(ec, exchange_stage::connect);
+  socket.expires_at(deadline);
+  auto [ec, connected] = co_await socket.async_connect(*endpoints, net::as_tuple(net::use_awaitable));
+  if (ec) co_return describe_transport_error(ec, exchange_stage::connect);
   socket.socket().set_option(tcp::no_delay(true));  // small JSON-RPC messages must not wait for Nagle
-  if (proxy_) co_await open_tunnel(*connection);
+  platform::enable_tcp_keepalive(static_cast<int>(socket.socket().native_handle()), tcp_keepalive_idle);
+  if (proxy_) {
+    socket.expires_at(deadline);
+    if (auto failure = co_await open_tunnel(*connection)) co_return std::move(*failure);
+  }
 
   if (auto* tls = std::get_if<http_connection::tls_stream>(&connection->stream)) {
     if (!is_ip_literal(server_.host) && !SSL_set_tlsext_host_name(tls->native_handle(), server_.host.c_str()))
-      throw upstream_error({failure_kind::tls, "cannot set TLS SNI host name"});
+      co_return upstream_failure{failure_kind::tls, "cannot set TLS SNI host name"};
     tls->set_verify_callback(ssl::host_name_verification(server_.host));
+    socket.expires_at(deadline);
     auto [hec] = co_await tls->async_handshake(ssl::stream_base::client, net::as_tuple(net::use_awaitable));
     if (hec) {
       auto failure = describe_transport_error(hec, exchange_stage::handshake);
@@ -229,58 +250,75 @@ awaitable<std::unique_ptr<http_connection>> http_client::connect() {
         else if (failure.detail.find("certificate verify failed") != std::string::npos)
           failure.detail += ": the certificate does not name " + server_.host;
       }
-      throw upstream_error(std::move(failure));
+      co_return failure;
     }
   }
-  co_return connection;
+  co_return std::move(connection);
 }
 
-// Asks the proxy for a tunnel to the server; TLS, if any, then runs end to end inside it.
-awaitable<void> http_client::open_tunnel(http_connection& connection) {
+// Asks the proxy for a tunnel to the server; TLS, if any, then runs end to end inside it. The
+// caller has set the deadline on the socket.
+awaitable<step_result> http_client::open_tunnel(http_connection& connection) {
   auto& socket = connection.tcp();
   const std::string authority =
       (server_.host.find(':') != std::string::npos ? "[" + server_.host + "]" : server_.host) + ":" + server_.port;
   std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
   if (!proxy_->authorization.empty()) request += "Proxy-Authorization: " + proxy_->authorization + "\r\n";
   request += "\r\n";
-  socket.expires_after(timeouts_.connect);
   auto [wec, written] = co_await net::async_write(socket, net::buffer(request), net::as_tuple(net::use_awaitable));
-  if (wec) throw_transport(wec, exchange_stage::connect);
+  if (wec) co_return describe_transport_error(wec, exchange_stage::connect);
   http::response_parser<http::empty_body> reply;
   reply.skip(true);  // a CONNECT answer has no body
   auto [rec, read] = co_await http::async_read_header(socket, connection.buffer, reply, net::as_tuple(net::use_awaitable));
-  if (rec) throw_transport(rec, exchange_stage::connect);
+  if (rec) co_return describe_transport_error(rec, exchange_stage::connect);
   if (reply.get().result_int() != 200)
-    throw upstream_error({failure_kind::connect, "the proxy " + proxy_->display() + " refused the tunnel: HTTP " +
-                                                     std::to_string(reply.get().result_int()) + " " +
-                                                     std::string(reply.get().reason())});
+    co_return upstream_failure{failure_kind::connect, "the proxy " + proxy_->display() + " refused the tunnel: HTTP " +
+                                                          std::to_string(reply.get().result_int()) + " " +
+                                                          std::string(reply.get().reason())};
+  co_return std::nullopt;
 }
 
-awaitable<std::unique_ptr<http_response>> http_client::send(http_request request, bool dedicated,
-                                                            std::optional<std::chrono::milliseconds> idle_timeout) {
-  auto idle = idle_timeout.value_or(timeouts_.idle);
-  const std::string head = serialize_head(request);
+awaitable<outcome<std::unique_ptr<http_response>>> http_client::send(const http_request& request, send_options options) {
+  const auto idle = options.idle_timeout.value_or(timeouts_.idle);
+  const auto head = serialize_head(request);
+  if (!head)
+    co_return upstream_failure{failure_kind::refused,
+                               "the request was not sent: a header value holds a line break or NUL"};
   for (int attempt = 0;; ++attempt) {
-    std::unique_ptr<http_connection> connection = dedicated || attempt > 0 ? nullptr : take_idle();
-    if (!connection) connection = co_await connect();
-    const bool may_retry = connection->reused && attempt == 0;
+    std::unique_ptr<http_connection> connection = options.dedicated || attempt > 0 ? nullptr : take_idle();
+    if (!connection) {
+      auto connected = co_await connect();
+      if (!connected) co_return std::move(connected.failure());
+      connection = std::move(*connected);
+    }
+    // Only a reused connection can be stale; a fresh one that fails is the real answer.
+    const bool stale_possible = connection->reused && attempt == 0;
 
     connection->expires_after(timeouts_.idle);
-    const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(request.body())};
+    const std::array<net::const_buffer, 2> wire{net::buffer(*head), net::buffer(request.body())};
     auto [wec, written] = co_await std::visit(
         [&](auto& s) { return net::async_write(s, wire, net::as_tuple(net::use_awaitable)); }, connection->stream);
     if (wec) {
-      if (may_retry && is_stale_connection_error(wec)) continue;
-      throw_transport(wec, exchange_stage::write);
+      // The server closed the socket before taking the whole request: it cannot have acted on it.
+      if (stale_possible && is_stale_connection_error(wec)) continue;
+      co_return describe_transport_error(wec, exchange_stage::write);
     }
 
-    auto response = std::make_unique<http_response>(*this, std::move(connection), idle);
+    auto response = std::make_unique<http_response>(*this, std::move(connection), idle, options.body_limit);
     if (auto hec = co_await response->read_head()) {
       response->abandon();
-      if (may_retry && is_stale_connection_error(hec)) continue;
-      throw_transport(hec, exchange_stage::read);
+      if (is_stale_connection_error(hec)) {
+        // The whole request was written: the server may have acted on it before closing. Only a
+        // request that is safe to repeat gets a second try, and only when a stale pooled socket
+        // explains the failure.
+        if (stale_possible && options.may_resend_after_write) continue;
+        co_return upstream_failure{failure_kind::uncertain, hec.message()};
+      }
+      if (hec == http::error::body_limit)
+        co_return upstream_failure{failure_kind::too_large, "the reply announced a body larger than the limit"};
+      co_return describe_transport_error(hec, exchange_stage::read);
     }
-    co_return response;
+    co_return std::move(response);
   }
 }
 

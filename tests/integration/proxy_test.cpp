@@ -8,7 +8,7 @@ using test_support::connect_proxy;
 
 TEST_F(bridge_test, requests_go_through_the_proxy_from_the_environment) {
   connect_proxy proxy;
-  start_bridge({}, {{"HTTP_PROXY", proxy.url()}});
+  start_bridge({}, {{"http_proxy", proxy.url()}});
   handshake();
   bridge->send(request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "tunnelled"}}}}));
   EXPECT_EQ(read_response(2).at("result").at("content").at(0).at("text"), "tunnelled");

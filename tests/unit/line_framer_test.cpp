@@ -8,7 +8,7 @@ using awork_mcp::line_framer;
 namespace {
 
 framed_line line(std::string text) { return {framed_line::kind::line, text, text.size()}; }
-framed_line too_long(std::size_t bytes) { return {framed_line::kind::too_long, {}, bytes}; }
+framed_line too_long(std::size_t bytes, std::string prefix) { return {framed_line::kind::too_long, prefix, bytes}; }
 
 struct framing_case {
   const char* name;
@@ -49,19 +49,33 @@ TEST(line_framer, table) {
 TEST(line_framer, over_long_line_is_reported_and_dropped_and_the_next_line_survives) {
   line_framer framer(8);
   auto out = run(framer, {"0123456789", "abcdef\nok\n"});
-  EXPECT_EQ(out, (std::vector<framed_line>{too_long(16), line("ok")}));
+  EXPECT_EQ(out, (std::vector<framed_line>{too_long(16, "0123456789abcdef"), line("ok")}));
 }
 
 TEST(line_framer, line_exactly_at_the_limit_passes) {
   line_framer framer(4);
-  EXPECT_EQ(run(framer, {"abcd\nabcde\n"}), (std::vector<framed_line>{line("abcd"), too_long(5)}));
+  EXPECT_EQ(run(framer, {"abcd\nabcde\n"}), (std::vector<framed_line>{line("abcd"), too_long(5, "abcde")}));
 }
 
 TEST(line_framer, memory_stays_bounded_while_discarding) {
   line_framer framer(16);
   std::string big(1 << 20, 'x');
-  for (int i = 0; i < 8; ++i) EXPECT_TRUE(framer.feed(big).empty());
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_TRUE(framer.feed(big).empty());
+    EXPECT_LE(framer.bytes_held(), line_framer::kept_prefix_bytes + 64) << "after " << i + 1 << " MiB";
+  }
   auto out = framer.feed("\n");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0], too_long(8u << 20));
+  EXPECT_EQ(out[0], too_long(8u << 20, std::string(line_framer::kept_prefix_bytes, 'x')));
+  EXPECT_LE(framer.bytes_held(), 64u);  // the prefix went out with the report
+}
+
+TEST(line_framer, over_long_line_keeps_only_its_first_bytes_for_the_id) {
+  line_framer framer(1024);
+  std::string line = R"({"jsonrpc":"2.0","id":77,"method":"tools/call","params":{"pad":")" + std::string(20000, 'x') + "\"}}";
+  auto out = run(framer, {line.substr(0, 100), line.substr(100, 3000), line.substr(3100) + "\n"});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].what, framed_line::kind::too_long);
+  EXPECT_EQ(out[0].bytes, line.size());
+  EXPECT_EQ(out[0].text, line.substr(0, line_framer::kept_prefix_bytes));
 }

@@ -51,8 +51,21 @@ TEST(proxy, chosen_from_the_environment_like_curl) {
   EXPECT_EQ(proxy_for(awork, std::nullopt, env_of({{"https_proxy", "http://lower:1"}, {"HTTPS_PROXY", "http://upper:1"}}))->host,
             "lower");
   EXPECT_FALSE(proxy_for(awork, std::nullopt, env_of({{"HTTP_PROXY", "http://p:1"}})));
-  EXPECT_EQ(proxy_for(plain, std::nullopt, env_of({{"HTTP_PROXY", "http://p:2"}}))->port, "2");
+  // httpoxy: curl ignores upper-case HTTP_PROXY (a CGI server sets it from a request header).
+  EXPECT_FALSE(proxy_for(plain, std::nullopt, env_of({{"HTTP_PROXY", "http://p:2"}})));
+  EXPECT_EQ(proxy_for(plain, std::nullopt, env_of({{"http_proxy", "http://p:2"}}))->port, "2");
   EXPECT_FALSE(proxy_for(awork, std::nullopt, env_of({{"HTTPS_PROXY", "http://p:1"}, {"NO_PROXY", "awork.com"}})));
   EXPECT_EQ(proxy_for(awork, std::string("http://explicit:3"), env_of({{"HTTPS_PROXY", "http://p:1"}}))->host, "explicit");
   EXPECT_FALSE(proxy_for(awork, std::string(""), env_of({{"HTTPS_PROXY", "http://p:1"}})));
+}
+
+TEST(proxy, errors_never_repeat_the_password) {
+  for (const char* url : {"http://user:Pa55word@[bad", "http://user:Pa55word@", "ftp://user:Pa55word@host:1"}) {
+    try {
+      parse_proxy(url);
+      ADD_FAILURE() << "accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).find("Pa55word"), std::string::npos) << e.what();
+    }
+  }
 }

@@ -62,11 +62,45 @@ TEST(request_builder, header_argument_table) {
 }
 
 TEST(request_builder, redacted_head_masks_every_secret) {
-  auto req = builder({{"X-Api-Key", "secret-2"}, {"X-Trace", "visible"}}).post("{}", {}, std::string("Bearer secret-1"));
-  auto text = redacted_head(req);
-  EXPECT_EQ(text.find("secret-1"), std::string::npos) << text;
-  EXPECT_EQ(text.find("secret-2"), std::string::npos) << text;
-  EXPECT_NE(text.find("visible"), std::string::npos) << text;
+  // Every --header value is masked, whatever its name: a name says nothing about the value.
+  auto b = builder({{"X-Api-Key", "secret-2"}, {"X-Trace", "secret-3"}, {"Accept", "secret-4"}});
+  auto req = b.post("{}", {"sess-1", "2025-11-25"}, std::string("Bearer secret-1"));
+  auto text = b.redacted_head(req);
+  for (const char* secret : {"secret-1", "secret-2", "secret-3", "secret-4"})
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text;
+  EXPECT_NE(text.find("2025-11-25"), std::string::npos) << text;
+  EXPECT_NE(text.find("User-Agent: awork-mcp-bridge/"), std::string::npos) << text;
+}
+
+TEST(request_builder, redacted_head_hides_the_query) {
+  request_builder b(parse_endpoint("https://example.com/mcp?token=SECRET"), {});
+  auto text = b.redacted_head(b.post("{}", {}, std::nullopt));
+  EXPECT_EQ(text.find("SECRET"), std::string::npos) << text;
+  EXPECT_NE(text.find("/mcp?…"), std::string::npos) << text;
+}
+
+TEST(request_builder, serializer_refuses_line_breaks_and_nul_in_any_value) {
+  for (std::string bad : {std::string("2025-06-18\r\nX-Injected: yes"), std::string("a\nb"), std::string("a\0b", 3)}) {
+    auto req = builder({}).post("{}", {"s", bad}, std::nullopt);
+    EXPECT_FALSE(serialize_head(req)) << bad;
+  }
+  EXPECT_TRUE(serialize_head(builder({}).post("{}", {"s", "2025-06-18"}, std::nullopt)));
+}
+
+TEST(request_builder, credentials_stay_with_the_configured_origin) {
+  auto b = builder({{"X-Custom", "v"}});
+  b.retarget(parse_endpoint("https://api.awork.com/api/v1/mcp/"), true);
+  auto same = b.post("{}", {}, std::string("Bearer k"));
+  EXPECT_EQ(same[http::field::authorization], "Bearer k");
+  EXPECT_EQ(same["X-Custom"], "v");
+  EXPECT_EQ(same.target(), "/api/v1/mcp/");
+  b.retarget(parse_endpoint("https://elsewhere.example/mcp"), false);
+  auto other = b.post("{}", {}, std::string("Bearer k"));
+  EXPECT_EQ(other.count(http::field::authorization), 0u);
+  EXPECT_EQ(other.count("X-Custom"), 0u);
+  EXPECT_EQ(other[http::field::host], "elsewhere.example");
+  b.retarget(parse_endpoint("https://api.awork.com/api/v1/mcp"), true);  // never regained
+  EXPECT_EQ(b.post("{}", {}, std::string("Bearer k")).count(http::field::authorization), 0u);
 }
 
 TEST(request_builder, media_type_table) {
@@ -78,7 +112,7 @@ TEST(request_builder, media_type_table) {
 
 TEST(request_builder, serialized_head_is_what_beast_would_send) {
   auto req = builder({{"X-A", "1"}}).post("{\"x\":1}", {"s-1", "2025-11-25"}, std::string("Bearer k"));
-  auto head = serialize_head(req);
+  auto head = serialize_head(req).value();
   EXPECT_EQ(head.rfind("POST /api/v1/mcp HTTP/1.1\r\n", 0), 0u) << head;
   EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
   // Parse it back with Beast: every field must survive.

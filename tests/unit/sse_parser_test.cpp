@@ -38,6 +38,10 @@ TEST(sse_parser, table_in_every_chunking) {
       {"event type kept", "event: ping\ndata: x\n\n", {{"ping", "x", ""}}, "", {}},
       {"id persists across events", "id: 7\ndata: a\n\ndata: b\n\n", {{"", "a", "7"}, {"", "b", "7"}}, "7", {}},
       {"invalid retry ignored", "retry: 5x\ndata: x\n\n", {{"", "x", ""}}, "", {}},
+      {"negative retry ignored", "retry: -5\ndata: x\n\n", {{"", "x", ""}}, "", {}},
+      {"a day of retry is kept as asked", "retry: 86400000\ndata: \n\n", {}, "", 86400000},
+      {"retry beyond a day saturates", "retry: 9300000000000\ndata: \n\n", {}, "", 86400000},
+      {"retry beyond any integer saturates", "retry: 99999999999999999999999\ndata: \n\n", {}, "", 86400000},
       {"unknown field ignored", "foo: bar\ndata: x\n\n", {{"", "x", ""}}, "", {}},
       {"field without colon", "data\n\n", {}, "", {}},
       {"incomplete event not dispatched", "data: x\n", {}, "", {}},
@@ -70,11 +74,18 @@ TEST(sse_parser, message_events_are_those_without_type_or_of_type_message) {
   EXPECT_FALSE((sse_event{"endpoint", "x", ""}.is_message()));
 }
 
-TEST(sse_parser, oversized_event_throws_instead_of_growing) {
+TEST(sse_parser, oversized_event_stops_the_parser_instead_of_growing) {
   sse_parser parser(16);
-  EXPECT_THROW(parser.feed("data: 0123456789abcdefghij\n"), awork_mcp::sse_event_too_large);
+  EXPECT_TRUE(parser.feed("data: 0123456789abcdefghij\n").empty());
+  EXPECT_TRUE(parser.too_large());
+  EXPECT_TRUE(parser.feed("\ndata: small\n\n").empty());  // nothing more once stopped
   sse_parser unterminated(16);
-  EXPECT_THROW(unterminated.feed(std::string(64, 'x')), awork_mcp::sse_event_too_large);
+  EXPECT_TRUE(unterminated.feed(std::string(64, 'x')).empty());
+  EXPECT_TRUE(unterminated.too_large());
+  EXPECT_LE(unterminated.pending_bytes(), 16u);
+  sse_parser fits(16);
+  EXPECT_EQ(fits.feed("data: 0123456789\n\n").size(), 1u);
+  EXPECT_FALSE(fits.too_large());
 }
 
 TEST(sse_parser, saw_event_id_distinguishes_empty_id_from_none) {

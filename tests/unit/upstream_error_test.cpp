@@ -38,12 +38,12 @@ TEST(upstream_error, messages_a_person_can_act_on) {
     const char* must_contain;
   };
   const row rows[] = {
-      {describe_http_status(401, "Unauthorized", "", "", ""), &awork, rpc_code::http_error, "AWORK_API_KEY"},
-      {describe_http_status(401, "Unauthorized", "", "", ""), &other, rpc_code::http_error, "HTTP 401"},
-      {describe_http_status(403, "Forbidden", "", "", ""), &awork, rpc_code::http_error, "permission"},
-      {describe_http_status(404, "Not Found", "", "", ""), &other, rpc_code::http_error, "--url"},
-      {describe_http_status(429, "Too Many Requests", "", "", "7"), &awork, rpc_code::http_error, "in 7 s"},
-      {describe_http_status(502, "Bad Gateway", "", "", ""), &other, rpc_code::http_error, "HTTP 502 Bad Gateway"},
+      {describe_http_status(401, "Unauthorized", "", "", {}), &awork, rpc_code::http_error, "AWORK_API_KEY"},
+      {describe_http_status(401, "Unauthorized", "", "", {}), &other, rpc_code::http_error, "HTTP 401"},
+      {describe_http_status(403, "Forbidden", "", "", {}), &awork, rpc_code::http_error, "permission"},
+      {describe_http_status(404, "Not Found", "", "", {}), &other, rpc_code::http_error, "--url"},
+      {describe_http_status(429, "Too Many Requests", "", "", std::chrono::seconds(7)), &awork, rpc_code::http_error, "in 7 s"},
+      {describe_http_status(502, "Bad Gateway", "", "", {}), &other, rpc_code::http_error, "HTTP 502 Bad Gateway"},
       {{failure_kind::dns, "Host not found"}, &awork, rpc_code::connection_failed, "could not resolve api.awork.com"},
       {{failure_kind::connect, "Connection refused"}, &other, rpc_code::connection_failed, "Connection refused"},
       {{failure_kind::tls, "certificate verify failed"}, &awork, rpc_code::connection_failed, "--ca-file"},
@@ -60,7 +60,7 @@ TEST(upstream_error, messages_a_person_can_act_on) {
 TEST(upstream_error, keeps_the_servers_jsonrpc_error) {
   auto f = describe_http_status(400, "Bad Request", "application/json; charset=utf-8",
                                 R"({"jsonrpc":"2.0","id":null,"error":{"code":-32602,"message":"Invalid params","data":{"x":1}}})",
-                                "");
+                                {});
   auto e = to_rpc_error(f, parse_endpoint("http://127.0.0.1/mcp"));
   EXPECT_EQ(e.code, -32602);
   EXPECT_EQ(e.message.rfind("Invalid params", 0), 0u) << e.message;
@@ -68,8 +68,15 @@ TEST(upstream_error, keeps_the_servers_jsonrpc_error) {
   EXPECT_EQ(e.data.at("serverData").at("x"), 1);
 }
 
-TEST(upstream_error, retry_after_parsing) {
-  EXPECT_EQ(describe_http_status(429, "", "", "", "12").retry_after, std::chrono::seconds(12));
-  EXPECT_FALSE(describe_http_status(429, "", "", "", "").retry_after);
-  EXPECT_FALSE(describe_http_status(429, "", "", "", "Wed, 21 Oct 2015 07:28:00 GMT").retry_after);
+TEST(upstream_error, uncertain_delivery_says_the_call_may_have_run) {
+  auto e = to_rpc_error({failure_kind::uncertain, "end of stream"}, parse_endpoint("http://127.0.0.1/mcp"));
+  EXPECT_EQ(e.code, rpc_code::connection_failed);
+  EXPECT_NE(e.message.find("may or may not have run"), std::string::npos) << e.message;
+}
+
+TEST(upstream_error, error_data_never_shows_the_query) {
+  auto e = to_rpc_error(describe_http_status(404, "Not Found", "", "", {}),
+                        parse_endpoint("https://example.com/mcp?token=SECRET"));
+  EXPECT_EQ(e.message.find("SECRET"), std::string::npos) << e.message;
+  EXPECT_EQ(json::serialize(e.data).find("SECRET"), std::string::npos);
 }

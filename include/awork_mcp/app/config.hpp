@@ -29,6 +29,7 @@ struct bridge_config {
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};
   std::chrono::milliseconds max_retry_wait{std::chrono::seconds(10)};
   std::size_t max_line_bytes = 16 * 1024 * 1024;
+  std::size_t max_message_bytes = 64 * 1024 * 1024;  ///< largest message from the server
   std::size_t max_in_flight = 64;
   spdlog::level::level_enum log_level = spdlog::level::warn;
   std::string log_file;

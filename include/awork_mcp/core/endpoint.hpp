@@ -16,8 +16,12 @@ struct endpoint {
 
   /// The Host header value: host, bracketed if IPv6, with the port when not the default.
   std::string host_header() const;
-  /// scheme://host[:port]/target, for messages (never carries credentials).
+  /// scheme://host[:port]/path for messages and logs: a query (which may hold a token) shows as "?…".
   std::string display() const;
+  /// The whole URL, query included: for requests only, never for logs or messages.
+  std::string url() const;
+  /// scheme://host:port, to tell whether credentials may follow a redirect.
+  std::string origin() const;
   bool is_loopback() const;
   /// Whether this is awork's service, so that messages can name awork and its key variable.
   bool is_awork() const;

@@ -39,6 +39,10 @@ struct classified_message {
 /// a multi-megabyte tool result costs one pass and no copy.
 classified_message classify(std::string_view text);
 
+/// The id of a request from the first bytes of a line too long to keep (the rest was dropped):
+/// found when "id" comes before the cut at the top level of an object, null otherwise.
+json::value id_from_prefix(std::string_view prefix);
+
 /// A stable key for an id: its JSON text, so 1 and "1" stay distinct.
 std::string id_key(const json::value& id);
 

@@ -13,7 +13,7 @@ namespace awork_mcp {
 struct framed_line {
   enum class kind { line, too_long };
   kind what = kind::line;
-  std::string text;       ///< the line without its terminator (empty for too_long)
+  std::string text;       ///< the line without its terminator; for too_long, its first bytes (to find the id)
   std::size_t bytes = 0;  ///< the line's length; for too_long, how much was dropped
 
   friend bool operator==(const framed_line&, const framed_line&) = default;
@@ -29,8 +29,14 @@ class line_framer {
 
   /// Feeds a chunk; returns what it completed.
   std::vector<framed_line> feed(std::string_view chunk);
-  /// At end of input: a last line that had no newline, if any.
+  /// At end of input: a last line that had no newline, if any. (Not on cancellation: half a line
+  /// is not a message.)
   std::vector<framed_line> finish();
+  /// Bytes held for the line in progress: never much more than the limit, however long the line.
+  std::size_t bytes_held() const { return partial_.capacity() + prefix_.capacity(); }
+
+  /// How much of an over-long line is kept to read its id from.
+  static constexpr std::size_t kept_prefix_bytes = 4096;
 
  private:
   void complete_line(std::vector<framed_line>& out);
@@ -38,6 +44,7 @@ class line_framer {
   std::size_t max_line_bytes_;
   std::string partial_;
   std::size_t discarded_ = 0;  // bytes of an over-long line dropped so far
+  std::string prefix_;         // the first bytes of the over-long line
   bool discarding_ = false;
   bool at_start_ = true;       // for the BOM check
 };

@@ -30,6 +30,10 @@ class request_builder {
  public:
   request_builder(endpoint ep, header_list extra_headers);
 
+  /// Sends later requests to `target` (a followed redirect). Unless `same_origin`, the credential
+  /// and the --header values stay behind: they were given for the configured server only.
+  void retarget(endpoint target, bool same_origin);
+
   /// POST of one JSON-RPC message (or batch).
   http_request post(std::string body, const session_headers& session,
                     const std::optional<std::string>& authorization) const;
@@ -41,20 +45,25 @@ class request_builder {
 
   const endpoint& target() const { return endpoint_; }
 
+  /// The request head as text for trace logs. Only the fields the bridge itself sets with public
+  /// values are shown; every other value (Authorization, every --header value, the query) is masked.
+  std::string redacted_head(const http_request& request) const;
+
  private:
   http_request base(boost::beast::http::verb verb, const session_headers& session,
                     const std::optional<std::string>& authorization) const;
 
   endpoint endpoint_;
   header_list extra_headers_;
+  bool send_credentials_ = true;
 };
 
-/// The request line and header fields as they go on the wire, ending in the blank line. Written
-/// by hand because Beast's generic serializer cost more than everything else per message.
-std::string serialize_head(const http_request& request);
+/// The request line and header fields as they go on the wire, ending in the blank line; nullopt
+/// if any value holds CR, LF or NUL (it would smuggle in headers). Written by hand because Beast's
+/// generic serializer cost more than everything else per message.
+std::optional<std::string> serialize_head(const http_request& request);
 
-/// The request head as text for trace logs, with every credential-bearing value masked.
-std::string redacted_head(const http_request& request);
+
 
 /// The media type of a Content-Type value, lower-cased, without parameters.
 std::string media_type(std::string_view content_type);

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,11 +24,6 @@ struct sse_event {
   friend std::ostream& operator<<(std::ostream&, const sse_event&);
 };
 
-/// Thrown when one event grows past the configured limit.
-struct sse_event_too_large : std::length_error {
-  using std::length_error::length_error;
-};
-
 /// Feed it body bytes as they arrive, in pieces of any size; it returns each event the moment
 /// its terminating blank line is seen. Events with empty data (such as MCP's priming event)
 /// are not returned, but their `id:` still updates last_event_id().
@@ -37,12 +31,18 @@ class sse_parser {
  public:
   explicit sse_parser(std::size_t max_event_bytes = 64 * 1024 * 1024) : max_event_bytes_(max_event_bytes) {}
 
+  /// Parses a chunk; returns the events it completed. Once an event grows past the limit the
+  /// parser stops (too_large() turns true) and feed returns nothing more.
   std::vector<sse_event> feed(std::string_view chunk);
+  bool too_large() const { return too_large_; }
+  /// Bytes of the event in progress (its data so far and the current line).
+  std::size_t pending_bytes() const { return data_.size() + line_.size(); }
 
   const std::string& last_event_id() const { return last_event_id_; }
   /// Whether any `id:` field was seen (an id may legitimately be set to empty).
   bool saw_event_id() const { return saw_event_id_; }
-  /// The reconnection delay from the latest valid `retry:` field.
+  /// The reconnection delay from the latest valid `retry:` field, saturated at a day (the caller
+  /// clamps it to what it accepts; no value can overflow).
   std::optional<std::chrono::milliseconds> retry() const { return retry_; }
 
  private:
@@ -59,6 +59,7 @@ class sse_parser {
   std::string last_event_id_;
   bool saw_event_id_ = false;
   std::optional<std::chrono::milliseconds> retry_;
+  bool too_large_ = false;
 };
 
 }  // namespace awork_mcp

@@ -10,12 +10,20 @@
 #include <chrono>
 #include <iosfwd>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 namespace awork_mcp {
 
-enum class failure_kind { dns, connect, tls, timeout, io, http_status, bad_body, stream_ended, shutdown };
+enum class failure_kind {
+  dns, connect, tls, timeout, io,
+  uncertain,     ///< the connection broke after the request was written: it may or may not have run
+  http_status, bad_body,
+  too_large,     ///< a message over --max-message-bytes
+  stream_ended,
+  redirect,      ///< a redirect that is not followed
+  refused,       ///< the bridge itself declined to send (an unsafe header, too many waiting requests)
+  shutdown
+};
 std::ostream& operator<<(std::ostream&, failure_kind);
 
 /// Which step of an exchange a transport error happened in.
@@ -29,22 +37,12 @@ struct upstream_failure {
   boost::json::value server_error; ///< a JSON-RPC "error" object the server sent with its HTTP error
 };
 
-/// Carries an upstream_failure out of the I/O code.
-class upstream_error : public std::runtime_error {
- public:
-  explicit upstream_error(upstream_failure f);
-  const upstream_failure& failure() const { return failure_; }
-
- private:
-  upstream_failure failure_;
-};
-
 /// Names a transport error code in the terms of the step it broke.
 upstream_failure describe_transport_error(boost::system::error_code ec, exchange_stage stage);
 
 /// Describes an HTTP error status, keeping the server's JSON-RPC error from the body if any.
 upstream_failure describe_http_status(unsigned status, std::string_view reason, std::string_view content_type,
-                                      std::string_view body, std::string_view retry_after_header);
+                                      std::string_view body, std::optional<std::chrono::seconds> retry_after);
 
 struct rpc_error {
   int code = 0;

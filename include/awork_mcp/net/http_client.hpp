@@ -1,11 +1,13 @@
 #pragma once
-// HTTP/1.1 client for one endpoint: a pool of keep-alive connections (TCP or TLS) and
-// responses whose bodies are read piece by piece as they arrive.
+// HTTP/1.1 client for one origin: a pool of keep-alive connections (TCP or TLS, directly or
+// through a CONNECT proxy) and responses whose bodies are read piece by piece as they arrive.
+// Every step returns its outcome; nothing here throws for a network or protocol failure.
 
 #include "awork_mcp/core/endpoint.hpp"
-#include "awork_mcp/net/net.hpp"
+#include "awork_mcp/core/outcome.hpp"
 #include "awork_mcp/core/proxy.hpp"
 #include "awork_mcp/core/request_builder.hpp"
+#include "awork_mcp/net/net.hpp"
 
 #include <chrono>
 #include <memory>
@@ -17,17 +19,20 @@
 namespace awork_mcp {
 
 struct http_timeouts {
+  /// One budget for resolving, connecting, the proxy tunnel and the TLS handshake together.
   std::chrono::milliseconds connect{std::chrono::seconds(10)};
   /// Longest silence while waiting for a response's head or its next body bytes; 0 is none.
   std::chrono::milliseconds idle{std::chrono::seconds(300)};
 };
 
-/// One socket to the server, plain or TLS, with its read buffer.
+/// One socket to the server, plain or TLS, with its read buffer and its keep-alive bookkeeping.
 struct http_connection {
   using tls_stream = beast::ssl_stream<beast::tcp_stream>;
   std::variant<beast::tcp_stream, tls_stream> stream;
   beast::flat_buffer buffer;
   bool reused = false;
+  std::chrono::steady_clock::time_point idle_since{};
+  std::chrono::milliseconds reuse_limit{0};  ///< retire it after this long idle (from Keep-Alive)
 
   template <class... Args>
   explicit http_connection(Args&&... args) : stream(std::forward<Args>(args)...) {}
@@ -37,33 +42,37 @@ struct http_connection {
 
 class http_client;
 
-/// A response whose head has arrived. Destroying it returns the connection to the pool
-/// when the body was read to its end and the server allows keep-alive.
+/// A response whose head has arrived. Destroying it returns the connection to the pool when
+/// the body was read to its end and the server allows keep-alive.
 class http_response {
  public:
-  http_response(http_client& owner, std::unique_ptr<http_connection> connection,
-                std::chrono::milliseconds idle_timeout);
+  http_response(http_client& owner, std::unique_ptr<http_connection> connection, std::chrono::milliseconds idle_timeout,
+                std::uint64_t body_limit);
   ~http_response();
   http_response(const http_response&) = delete;
   http_response& operator=(const http_response&) = delete;
 
-  http::response_parser<http::string_body>& parser() { return parser_; }
   unsigned status() const { return parser_.get().result_int(); }
   std::string_view reason() const { return parser_.get().reason(); }
   std::string_view header(std::string_view name) const;
   std::string media_type() const;
 
-  /// The next piece of the body, or nullopt once it is complete. Throws upstream_error.
-  awaitable<std::optional<std::string>> next_chunk();
-  /// The rest of the body, up to `limit` bytes. Throws upstream_error.
-  awaitable<std::string> read_all(std::size_t limit);
-  /// Lets the bridge give up on a body (an SSE stream that stays open): the socket is closed.
+  /// A stream may run for hours: lifts the body limit (the SSE parser bounds each event instead).
+  void unlimit_body() { parser_.body_limit(boost::none); }
+  /// The next piece of the body, or nullopt once it is complete.
+  awaitable<outcome<std::optional<std::string>>> next_chunk();
+  /// Reads some more of the body into body(); done() tells when it is complete.
+  awaitable<step_result> read_more();
+  std::string& body() { return parser_.get().body(); }
+  bool done() const { return parser_.is_done(); }
+  /// The rest of the body, up to `limit` bytes.
+  awaitable<outcome<std::string>> read_all(std::size_t limit);
+  /// Gives up on the body (an SSE stream that stays open): the socket is closed, not pooled.
   void abandon() { abandoned_ = true; }
 
  private:
   friend class http_client;
   awaitable<boost::system::error_code> read_head();
-  awaitable<void> read_some();
 
   http_client& owner_;
   std::unique_ptr<http_connection> connection_;
@@ -73,28 +82,38 @@ class http_response {
   bool abandoned_ = false;
 };
 
+/// How one request is sent.
+struct send_options {
+  /// A fresh connection of its own (a long-lived GET stream should not hold a pooled one).
+  bool dedicated = false;
+  /// Whether the request may be written a second time, on a fresh connection, after a reused one
+  /// broke before the response head: only for requests that are safe to repeat.
+  bool may_resend_after_write = false;
+  /// Overrides the idle timeout (a GET stream may stay silent for hours).
+  std::optional<std::chrono::milliseconds> idle_timeout;
+  /// Largest body accepted by Content-Length or in total (streams lift it after the head).
+  std::uint64_t body_limit = 64 * 1024 * 1024;
+};
+
 class http_client {
  public:
   http_client(net::any_io_executor ex, endpoint server, ssl::context* tls, http_timeouts timeouts,
               std::optional<proxy_settings> proxy = {});
 
-  /// Sends a request and reads the response head. A fresh connection is used when
-  /// `dedicated` (a long-lived GET stream should not hold a pooled one). `idle_timeout`
-  /// overrides the configured one (a GET stream may stay silent for hours).
-  awaitable<std::unique_ptr<http_response>> send(http_request request, bool dedicated = false,
-                                                 std::optional<std::chrono::milliseconds> idle_timeout = {});
+  /// Sends a request and reads the response head.
+  awaitable<outcome<std::unique_ptr<http_response>>> send(const http_request& request, send_options options = {});
   /// Closes every idle pooled connection.
   void close_idle();
   const endpoint& server() const { return server_; }
-  const http_timeouts& timeouts() const { return timeouts_; }
 
  private:
   friend class http_response;
-  void release(std::unique_ptr<http_connection> connection);
+  void release(std::unique_ptr<http_connection> connection, std::optional<std::chrono::seconds> keep_alive);
   std::unique_ptr<http_connection> take_idle();
-  awaitable<std::unique_ptr<http_connection>> connect();
-  awaitable<tcp::resolver::results_type> resolve(const std::string& host, const std::string& port);
-  awaitable<void> open_tunnel(http_connection& connection);
+  awaitable<outcome<std::unique_ptr<http_connection>>> connect();
+  awaitable<outcome<tcp::resolver::results_type>> resolve(const std::string& host, const std::string& port,
+                                                          std::chrono::steady_clock::time_point deadline);
+  awaitable<step_result> open_tunnel(http_connection& connection);
 
   net::any_io_executor executor_;
   endpoint server_;

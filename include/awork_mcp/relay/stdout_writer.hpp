@@ -1,8 +1,10 @@
 #pragma once
-// The only writer of stdout: one coroutine drains a queue, so lines never interleave.
+// The only writer of stdout: one coroutine drains a queue, so lines never interleave. The queue
+// is bounded in bytes: messages from the server wait for room, which stops the bridge reading
+// more from the server while the editor is not reading (back-pressure instead of buffering).
 
-#include "awork_mcp/relay/async_event.hpp"
 #include "awork_mcp/net/net.hpp"
+#include "awork_mcp/relay/async_event.hpp"
 
 #include <deque>
 #include <functional>
@@ -14,22 +16,32 @@ namespace awork_mcp {
 class stdout_writer {
  public:
   /// Takes ownership of fd (a pipe, terminal or regular file).
-  stdout_writer(net::any_io_executor ex, int fd);
+  stdout_writer(net::any_io_executor ex, int fd, std::size_t max_queued_bytes);
 
-  /// Queues one message (without its newline; the writer adds it). Ignored once the reader went away.
+  /// Queues a message the bridge itself wrote (a small error answer) without waiting.
   void write_line(std::string line);
+  /// Queues a message once fewer than max_queued_bytes wait to be written (one message of any
+  /// size fits into an empty queue). Returns at once, dropping it, once stdout is broken.
+  awaitable<void> write_line_when_room(std::string line);
   /// Drains the queue until stop(); calls on_broken when stdout can no longer be written.
   awaitable<void> run(std::function<void()> on_broken);
   /// Waits until everything queued so far is written (or writing failed).
   awaitable<void> flush();
   void stop();
   bool broken() const { return broken_; }
+  /// Bytes queued or being written.
+  std::size_t queued_bytes() const { return queued_bytes_; }
 
  private:
+  void push(std::string line);
+
   net::posix::stream_descriptor out_;
+  std::size_t max_queued_bytes_;
   std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
   async_event wake_;     // the queue has lines
   async_event drained_;  // the queue is empty
+  async_event room_;     // bytes were written
   bool writing_ = false;
   bool broken_ = false;
   bool stopped_ = false;

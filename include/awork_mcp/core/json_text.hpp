@@ -1,0 +1,24 @@
+#pragma once
+// Byte-faithful handling of JSON text that passes through: nothing is parsed into a document and
+// written again, so numbers, key order and escapes reach the editor exactly as the server sent them.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace awork_mcp {
+
+/// How deeply messages may nest, in both directions. Boost.JSON's default (32) rejects real tool
+/// schemas; the scanner keeps one small frame per level, so this costs little.
+inline constexpr std::size_t max_json_depth = 1000;
+
+/// Puts a valid JSON text on one line. Raw CR and LF cannot occur inside JSON strings, so in valid
+/// JSON they are whitespace between tokens: each becomes a space, and no other byte changes.
+void fold_onto_one_line(std::string& text);
+
+/// The texts of the elements of a JSON array (the text must be valid JSON, as classify() checks),
+/// each exactly as written, surrounding whitespace trimmed.
+std::vector<std::string_view> array_elements(std::string_view array_text);
+
+}  // namespace awork_mcp

@@ -1,0 +1,48 @@
+#pragma once
+// The GET stream on which a server sends messages of its own (notifications, requests) outside
+// any POST. One listener per session generation; each has its own cancellation, and a stream that
+// breaks, closes, or stays silent past the idle limit (a half-open connection) is reopened with
+// Last-Event-ID.
+
+#include "awork_mcp/relay/async_event.hpp"
+#include "awork_mcp/relay/session.hpp"
+#include "awork_mcp/relay/upstream.hpp"
+
+#include <memory>
+
+namespace awork_mcp {
+
+class listener {
+ public:
+  listener(net::any_io_executor ex, upstream& server, session& session, deliver_fn deliver,
+           std::chrono::milliseconds idle_limit);
+
+  /// Opens the stream for the session's current generation, unless one is running for it.
+  void start();
+  /// Stops the running stream, if any.
+  void stop();
+  /// Waits (at most until `deadline`) until the stream got its first answer, whatever it was.
+  awaitable<void> wait_first_answer(std::chrono::steady_clock::time_point deadline);
+  bool running() const { return current_ && !current_->finished; }
+
+ private:
+  /// What one listening coroutine owns: its cancellation and whether it got an answer yet.
+  struct run_state {
+    net::cancellation_signal cancel;
+    std::uint64_t generation = 0;
+    bool answered = false;
+    bool finished = false;
+    bool stopping = false;
+  };
+  awaitable<void> listen(std::shared_ptr<run_state> state);
+
+  net::any_io_executor executor_;
+  upstream& server_;
+  session& session_;
+  deliver_fn deliver_;
+  std::chrono::milliseconds idle_limit_;
+  std::shared_ptr<run_state> current_;
+  async_event answered_;
+};
+
+}  // namespace awork_mcp

@@ -1,0 +1,55 @@
+#include "awork_mcp/core/json_text.hpp"
+
+#include <algorithm>
+
+namespace awork_mcp {
+
+void fold_onto_one_line(std::string& text) {
+  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+}
+
+std::vector<std::string_view> array_elements(std::string_view text) {
+  // The text was validated by the parser already, so a scanner that knows only strings (and
+  // their escapes) and brackets finds the top-level commas exactly.
+  std::vector<std::string_view> elements;
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t i = text.find('[');
+  if (i == std::string_view::npos) return elements;
+  ++i;
+  int depth = 0;
+  bool in_string = false;
+  std::size_t start = i;
+  auto add = [&](std::size_t end) {
+    auto element = text.substr(start, end - start);
+    while (!element.empty() && is_space(element.front())) element.remove_prefix(1);
+    while (!element.empty() && is_space(element.back())) element.remove_suffix(1);
+    if (!element.empty()) elements.push_back(element);
+  };
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      if (depth == 0) {
+        add(i);
+        break;
+      }
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      add(i);
+      start = i + 1;
+    }
+  }
+  return elements;
+}
+
+}  // namespace awork_mcp

@@ -1,0 +1,133 @@
+#include "awork_mcp/core/reply_policy.hpp"
+
+#include "awork_mcp/core/json_text.hpp"
+#include "awork_mcp/core/redirect_rules.hpp"
+#include "awork_mcp/core/text.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <array>
+#include <charconv>
+
+namespace awork_mcp {
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// The error message of a JSON-RPC error body, or empty.
+std::string error_message_of(std::string_view body) {
+  boost::system::error_code ec;
+  boost::json::parse_options options;
+  options.max_depth = max_json_depth;
+  auto parsed = boost::json::parse(body, ec, {}, options);
+  if (ec || !parsed.is_object()) return {};
+  const auto* error = parsed.get_object().if_contains("error");
+  if (!error || !error->is_object()) return {};
+  const auto* message = error->get_object().if_contains("message");
+  return message && message->is_string() ? std::string(message->get_string()) : std::string();
+}
+
+std::optional<seconds> delta_seconds(std::string_view text) {
+  text = trim(text);
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || text.empty() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return seconds(value);
+}
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm): portable, unlike timegm.
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the form RFC 9110 requires senders to use.
+std::optional<std::chrono::system_clock::time_point> http_date(std::string_view text) {
+  text = trim(text);
+  static constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (text.size() != 29 || text[3] != ',' || text.substr(26) != "GMT") return std::nullopt;
+  auto number = [&](std::size_t at, std::size_t n) -> std::optional<int> {
+    int v = 0;
+    auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + n, v);
+    if (ec != std::errc{} || end != text.data() + at + n) return std::nullopt;
+    return v;
+  };
+  auto day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2), second = number(23, 2);
+  unsigned month = 0;
+  while (month < 12 && months[month] != text.substr(8, 3)) ++month;
+  if (!day || !year || !hour || !minute || !second || month == 12) return std::nullopt;
+  const long long days = days_from_civil(*year, month + 1, static_cast<unsigned>(*day));
+  return std::chrono::system_clock::time_point(seconds(days * 86400 + *hour * 3600 + *minute * 60 + *second));
+}
+
+reply_decision fail_with(const reply_facts& r, std::optional<seconds> retry_after = {}) {
+  return {reply_action::fail, milliseconds(0),
+          describe_http_status(r.status, r.reason, r.content_type, r.body, retry_after)};
+}
+
+}  // namespace
+
+bool needs_error_body(unsigned status) { return status >= 300; }
+
+std::optional<seconds> retry_delay(std::string_view ratelimit_reset, std::string_view retry_after,
+                                   std::chrono::system_clock::time_point now) {
+  if (auto reset = delta_seconds(ratelimit_reset)) return reset;
+  if (auto delta = delta_seconds(retry_after)) return delta;
+  if (auto when = http_date(retry_after)) {
+    auto wait = std::chrono::ceil<seconds>(*when - now);
+    return wait.count() > 0 ? wait : seconds(0);
+  }
+  return std::nullopt;
+}
+
+bool is_session_expiry(unsigned status, bool had_session, std::string_view body) {
+  if (!had_session) return false;
+  if (status == 404) return true;
+  if (status != 400) return false;
+  // The exact words of the reference SDK servers (TypeScript: "Bad Request: No valid session ID
+  // provided"; Python: "Bad Request: Missing session ID" / "Session not found").
+  const auto message = lower(error_message_of(body));
+  return message.starts_with("bad request: no valid session id") || message == "bad request: missing session id" ||
+         message.find("session not found") != std::string::npos;
+}
+
+reply_decision decide_reply(const reply_facts& r, const retries_used& used, const reply_limits& limits) {
+  if (r.status >= 200 && r.status < 300) {
+    if (r.media_type == "text/event-stream") return {reply_action::read_stream};
+    if (r.media_type == "application/json") return {reply_action::read_json};
+    if (r.status == 202 || !r.awaits_answer) return {reply_action::accepted};
+    return {reply_action::fail, milliseconds(0),
+            {failure_kind::bad_body, "HTTP " + std::to_string(r.status) + " with Content-Type '" +
+                                         std::string(r.content_type) + "'"}};
+  }
+  if (r.status == 307 || r.status == 308) {
+    // The redirect rules decide where; only the count is a policy matter here.
+    if (used.redirects < max_redirect_hops) return {reply_action::follow_redirect};
+    return {reply_action::fail, milliseconds(0),
+            {failure_kind::redirect, "the server redirected more than " + std::to_string(max_redirect_hops) + " times; check --url"}};
+  }
+  if (is_session_expiry(r.status, r.had_session, r.body)) {
+    if (limits.can_renew_session && used.renewals < reply_limits::max_renewals) return {reply_action::renew_session};
+    return fail_with(r);
+  }
+  if (r.status == 401 && used.refreshes < reply_limits::max_refreshes) return {reply_action::refresh_credential};
+  if (r.status == 429 || r.status == 503) {
+    auto wait = retry_delay(r.ratelimit_reset, r.retry_after, r.now);
+    if (r.status == 429 || wait) {
+      const milliseconds delay = wait.value_or(seconds(1));
+      if (delay <= limits.max_retry_wait && used.rate_limit_waits < reply_limits::max_rate_limit_waits)
+        return {reply_action::wait_and_retry, std::max(delay, milliseconds(100))};
+    }
+    return fail_with(r, wait);
+  }
+  return fail_with(r);
+}
+
+}  // namespace awork_mcp
