@@ -11,6 +11,37 @@ std::string request_line(const json::value& id, std::string_view method, json::o
   return json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
 }
 
+std::string message_of(const json::value& response) {
+  if (!response.is_object()) return {};
+  const auto* error = response.as_object().if_contains("error");
+  if (!error || !error->is_object()) return {};
+  const auto* message = error->as_object().if_contains("message");
+  return message && message->is_string() ? std::string(message->get_string()) : std::string();
+}
+
+bool has_method(const json::object& msg, std::string_view method) {
+  const auto* m = msg.if_contains("method");
+  return m && m->is_string() && m->get_string() == method;
+}
+
+void gate::open() {
+  {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool gate::wait_for(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return cv_.wait_for(lock, timeout, [&] { return open_; });
+}
+
+bool gate::is_open() {
+  std::lock_guard lock(mutex_);
+  return open_;
+}
+
 std::string fake_mcp::current_session() const {
   std::lock_guard lock(mutex_);
   return session_;
@@ -27,6 +58,7 @@ void fake_mcp::answer(server_reply& reply, const json::value& id, json::value re
 
 void fake_mcp::handle(const test_support::request& req, server_reply& reply) {
   namespace http = test_support::http;
+  if (on_request && on_request(req, reply)) return;
   if (req.method() == http::verb::get) {
     if (on_get) return on_get(req, reply);
     return reply.empty(405);
@@ -69,7 +101,10 @@ void fake_mcp::handle(const test_support::request& req, server_reply& reply) {
   }
   if (!method || !msg.contains("id")) return reply.empty(202);  // notification or response
   if (*method == "tools/call") {
-    auto text = json::value_to<std::string>(msg.at("params").at("arguments").at("message"));
+    std::string text;  // echoes arguments.message
+    if (const auto* params = msg.if_contains("params"); params && params->is_object())
+      if (const auto* args = params->as_object().if_contains("arguments"); args && args->is_object())
+        if (const auto* m = args->as_object().if_contains("message"); m && m->is_string()) text = m->get_string();
     json::array content{json::object{{"type", "text"}, {"text", text}}};
     return answer(reply, msg.at("id"), json::object{{"content", content}}, sse);
   }

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,6 +31,8 @@ struct fake_mcp {
   std::atomic<bool> forget_sessions{false};  // answer 404 to the current session once, then issue a new one
   std::function<bool(const test_support::request&, server_reply&, const json::object&)> on_post;
   std::function<void(const test_support::request&, server_reply&)> on_get;
+  /// Sees every request first, before its body is parsed; returns true when it answered.
+  std::function<bool(const test_support::request&, server_reply&)> on_request;
 
   void handle(const test_support::request& req, server_reply& reply);
   std::string current_session() const;
@@ -41,6 +45,26 @@ struct fake_mcp {
 };
 
 std::string initialize_line(int id = 1, const char* protocol = "2025-06-18");
+/// The error message of a JSON-RPC error response ("" if it has none).
+std::string message_of(const json::value& response);
+/// Whether a message is a request or notification with this method.
+bool has_method(const json::object& msg, std::string_view method);
+
+/// A one-shot latch for scripted handlers: a handler waits on it, the test opens it. It opens
+/// itself when destroyed, so that a failed test does not leave a server thread waiting.
+class gate {
+ public:
+  ~gate() { open(); }
+  void open();
+  /// True if the gate opened within the timeout.
+  bool wait_for(std::chrono::milliseconds timeout);
+  bool is_open();
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
 std::string request_line(const json::value& id, std::string_view method, json::object params = {});
 
 class bridge_test : public ::testing::Test {

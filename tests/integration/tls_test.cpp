@@ -1,48 +1,13 @@
 // HTTPS with a CA generated at test time: trusted with --ca-file, refused for the wrong host.
 
 #include "mcp_fixture.hpp"
-
-#include <cstdlib>
+#include "test_pki.hpp"
 
 namespace {
 
-// Makes a CA and two server certificates signed by it: one for 127.0.0.1, one for another host.
-struct test_pki {
-  test_support::temp_dir dir;
-  std::string ca, good_chain, good_key, wrong_chain, wrong_key;
-
-  test_pki() {
-    auto p = dir.path();
-    dir.file("good.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    dir.file("wrong.ext", "subjectAltName=DNS:wrong.example\n");
-    std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    std::string script =
-        "set -e; cd " + p + "; exec 2>openssl.log\n"
-        "openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 2 -subj '/CN=awork-mcp test CA'\n"
-        "for name in good wrong; do\n"
-        "  openssl req " + ec + " -keyout $name.key -out $name.csr -subj \"/CN=$name\"\n"
-        "  openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile $name.ext -out $name.pem\n"
-        "done\n";
-    if (std::system(("sh -c \"" + escape(script) + "\"").c_str()) != 0) throw std::runtime_error("openssl failed");
-    ca = p + "/ca.pem";
-    good_chain = p + "/good.pem";
-    good_key = p + "/good.key";
-    wrong_chain = p + "/wrong.pem";
-    wrong_key = p + "/wrong.key";
-  }
-  static std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c == '"' || c == '$' || c == '\\' || c == '`') out.push_back('\\');
-      out.push_back(c);
-    }
-    return out;
-  }
-};
-
 class tls_test : public ::testing::Test {
  protected:
-  test_pki pki;
+  test_support::test_pki pki;
   fake_mcp mcp;
   json::value initialize_through(test_server& server, std::vector<std::string> extra) {
     bridge_process::options opts;

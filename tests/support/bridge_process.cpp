@@ -5,6 +5,7 @@
 #include <pty.h>
 #include <termios.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,16 +67,41 @@ bridge_process::bridge_process(const options& opts) {
     if (::openpty(&terminal_master, &terminal_fd_, nullptr, &raw, nullptr) != 0) throw std::runtime_error("openpty failed");
   }
 
-  pid_ = ::fork();
-  if (pid_ == 0) {
+  // Only async-signal-safe calls between fork and exec: the test process has threads.
+  auto exec_bridge = [&] {
     int input = in_pipe[0];
     if (opts.stdin_file) input = ::open(opts.stdin_file->c_str(), O_RDONLY);
     if (opts.stdin_terminal) input = terminal_fd_;
     ::dup2(input, 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_fd, 2);
+    // Asio's sockets are not close-on-exec: without this the bridge would hold the test's
+    // listening sockets open (a proxy the test destroyed would still accept connections).
+    ::close_range(3, ~0U, 0);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
+  };
+  if (opts.through_intermediate) {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    int pid_pipe[2];
+    if (::pipe2(pid_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    intermediate_pid_ = ::fork();
+    if (intermediate_pid_ == 0) {
+      pid_t bridge_pid = ::fork();
+      if (bridge_pid == 0) exec_bridge();
+      (void)!::write(pid_pipe[1], &bridge_pid, sizeof bridge_pid);
+      // The intermediate keeps none of the bridge's pipes (only the test holds their other ends)
+      // and none of the test's sockets.
+      ::close_range(0, ~0U, 0);
+      for (;;) ::pause();
+    }
+    ::close(pid_pipe[1]);
+    if (::read(pid_pipe[0], &pid_, sizeof pid_) != static_cast<ssize_t>(sizeof pid_)) pid_ = -1;
+    ::close(pid_pipe[0]);
+    if (pid_ <= 0) throw std::runtime_error("the intermediate process did not start the bridge");
+  } else {
+    pid_ = ::fork();
+    if (pid_ == 0) exec_bridge();
   }
   ::close(err_fd);
   ::close(in_pipe[0]);
@@ -90,6 +116,7 @@ bridge_process::bridge_process(const options& opts) {
 }
 
 bridge_process::~bridge_process() {
+  kill_intermediate();
   close_stdin();
   if (!exit_code_ && pid_ > 0) {
     if (!wait(std::chrono::seconds(20))) {
@@ -104,9 +131,21 @@ bridge_process::~bridge_process() {
 
 int bridge_process::terminal_flags() const { return terminal_fd_ < 0 ? -1 : ::fcntl(terminal_fd_, F_GETFL); }
 
+void bridge_process::kill_intermediate() {
+  if (intermediate_pid_ <= 0) return;
+  ::kill(intermediate_pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(intermediate_pid_, &status, 0);
+  intermediate_pid_ = -1;
+}
+
 void bridge_process::send(std::string_view line) {
   std::string data(line);
   data.push_back('\n');
+  send_raw(data);
+}
+
+void bridge_process::send_raw(std::string_view data) {
   std::size_t written = 0;
   while (written < data.size()) {
     auto n = ::write(stdin_fd_, data.data() + written, data.size() - written);

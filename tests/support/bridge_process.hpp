@@ -19,6 +19,10 @@ class bridge_process {
     std::map<std::string, std::string> env;  ///< added to a minimal environment
     std::optional<std::string> stdin_file;   ///< read stdin from this regular file instead of a pipe
     bool stdin_terminal = false;             ///< stdin is a pseudo-terminal (raw mode), as in a shell
+    /// Start the bridge from an intermediate process (its parent, as an editor would be) that
+    /// only waits; kill_intermediate() then orphans the bridge. The test process becomes a child
+    /// subreaper, so the orphaned bridge is re-parented to it and wait() still works.
+    bool through_intermediate = false;
   };
 
   explicit bridge_process(const options& opts);
@@ -28,6 +32,10 @@ class bridge_process {
 
   /// Writes one line (a newline is added).
   void send(std::string_view line);
+  /// Writes bytes as they are (no newline added).
+  void send_raw(std::string_view bytes);
+  /// SIGKILLs the intermediate parent (see options::through_intermediate) and reaps it.
+  void kill_intermediate();
   /// The next stdout line, or nullopt on timeout or EOF.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   /// Reads lines until one satisfies `match`; the lines skipped are appended to `skipped`.
@@ -47,6 +55,7 @@ class bridge_process {
 
  private:
   pid_t pid_ = -1;
+  pid_t intermediate_pid_ = -1;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   int terminal_fd_ = -1;  // our handle on the pty the bridge reads

@@ -7,10 +7,22 @@ namespace test_support {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-connect_proxy::connect_proxy(std::string required_authorization)
-    : required_authorization_(std::move(required_authorization)), acceptor_(io_, {net::ip::make_address("127.0.0.1"), 0}) {
+connect_proxy::connect_proxy(std::string required_authorization, std::chrono::milliseconds reply_delay,
+                             std::chrono::milliseconds accept_delay)
+    : required_authorization_(std::move(required_authorization)), reply_delay_(reply_delay), acceptor_(io_) {
+  const tcp::endpoint where{net::ip::make_address("127.0.0.1"), 0};
+  acceptor_.open(where.protocol());
+  acceptor_.bind(where);
+  acceptor_.listen(accept_delay.count() > 0 ? 0 : net::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
-  accept_thread_ = std::thread([this] {
+  if (accept_delay.count() > 0) filler_.connect({net::ip::make_address("127.0.0.1"), port_});
+  accept_thread_ = std::thread([this, accept_delay] {
+    if (accept_delay.count() > 0) {
+      std::this_thread::sleep_for(accept_delay);
+      tcp::socket filler(io_);  // the only connection in the queue: ours
+      boost::system::error_code ec;
+      acceptor_.accept(filler, ec);
+    }
     while (!stopping_) {
       tcp::socket client(io_);
       boost::system::error_code ec;
@@ -41,6 +53,11 @@ std::vector<std::string> connect_proxy::targets() const {
   return targets_;
 }
 
+std::vector<std::chrono::steady_clock::time_point> connect_proxy::connect_times() const {
+  std::lock_guard lock(mutex_);
+  return connect_times_;
+}
+
 void connect_proxy::serve(tcp::socket client) {
   boost::system::error_code ec;
   net::streambuf head;
@@ -53,14 +70,19 @@ void connect_proxy::serve(tcp::socket client) {
   {
     std::lock_guard lock(mutex_);
     targets_.push_back(target);
+    connect_times_.push_back(std::chrono::steady_clock::now());
   }
+  if (reply_delay_.count() > 0) std::this_thread::sleep_for(reply_delay_);
+  if (stopping_) return;
   if (!required_authorization_.empty() &&
       text.find("Proxy-Authorization: " + required_authorization_ + "\r\n") == std::string::npos) {
     net::write(client, net::buffer(std::string("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")), ec);
     return;
   }
   auto colon = target.rfind(':');
-  if (method != "CONNECT" || colon == std::string::npos || target.substr(0, colon) != "127.0.0.1") {
+  const bool loopback = colon != std::string::npos &&
+                        (target.substr(0, colon) == "127.0.0.1" || target.substr(0, colon) == "localhost");
+  if (method != "CONNECT" || !loopback) {
     net::write(client, net::buffer(std::string("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")), ec);
     return;
   }

@@ -1,10 +1,11 @@
 #pragma once
 // A minimal HTTP CONNECT proxy on 127.0.0.1 for tests: it opens the tunnel only to loopback
-// targets and relays bytes both ways.
+// targets (127.0.0.1, or localhost, which it resolves to 127.0.0.1 only) and relays bytes both ways.
 
 #include <boost/asio.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -15,17 +16,26 @@ namespace test_support {
 class connect_proxy {
  public:
   /// With `required_authorization`, CONNECTs without that Proxy-Authorization value get 407.
-  explicit connect_proxy(std::string required_authorization = {});
+  /// With `reply_delay`, the proxy waits that long after reading a CONNECT before it answers.
+  /// With `accept_delay`, TCP connects to the proxy are slow: for that long its accept queue is
+  /// full (backlog 0, one connection of its own), so a client's SYN is dropped and its kernel
+  /// sends it again after the initial retransmission timeout (1 s on Linux).
+  explicit connect_proxy(std::string required_authorization = {},
+                         std::chrono::milliseconds reply_delay = std::chrono::milliseconds(0),
+                         std::chrono::milliseconds accept_delay = std::chrono::milliseconds(0));
   ~connect_proxy();
   unsigned short port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   /// The CONNECT targets asked for so far.
   std::vector<std::string> targets() const;
+  /// When each CONNECT request arrived, in the order of targets().
+  std::vector<std::chrono::steady_clock::time_point> connect_times() const;
 
  private:
   void serve(boost::asio::ip::tcp::socket client);
 
   std::string required_authorization_;
+  std::chrono::milliseconds reply_delay_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   unsigned short port_ = 0;
@@ -33,6 +43,8 @@ class connect_proxy {
   std::thread accept_thread_;
   mutable std::mutex mutex_;
   std::vector<std::string> targets_;
+  std::vector<std::chrono::steady_clock::time_point> connect_times_;
+  boost::asio::ip::tcp::socket filler_{io_};  // holds the accept queue full while accept_delay runs
   std::vector<std::thread> threads_;
   std::vector<std::shared_ptr<boost::asio::ip::tcp::socket>> sockets_;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace test_support {
 
@@ -120,8 +121,9 @@ std::optional<recorded_request> test_server::wait_for(const std::function<bool(c
   return found;
 }
 
-void test_server::record(const request& req) {
-  recorded_request r{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
+void test_server::record(const request& req, std::size_t connection, std::size_t on_connection) {
+  recorded_request r{std::string(req.method_string()), std::string(req.target()), {}, req.body(),
+                     connection, on_connection, std::chrono::steady_clock::now()};
   for (const auto& field : req) r.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   {
     std::lock_guard lock(mutex_);
@@ -136,24 +138,24 @@ void test_server::accept_loop() {
     boost::system::error_code ec;
     acceptor_.accept(*socket, ec);
     if (ec || stopping_) break;
-    ++accepted_;
+    const std::size_t connection = ++accepted_;
     std::lock_guard lock(mutex_);
     sockets_.push_back(socket);
-    connection_threads_.emplace_back([this, socket] {
+    connection_threads_.emplace_back([this, socket, connection] {
       if (tls_) {
         net::ssl::stream<net::ip::tcp::socket&> stream(*socket, *tls_);
         boost::system::error_code hec;
         stream.handshake(net::ssl::stream_base::server, hec);
-        if (!hec) serve(stream);
+        if (!hec) serve(stream, connection);
       } else {
-        serve(*socket);
+        serve(*socket, connection);
       }
     });
   }
 }
 
 template <class Stream>
-void test_server::serve(Stream& stream) {
+void test_server::serve(Stream& stream, std::size_t connection) {
   struct reply_impl : server_reply {
     Stream& stream;
     net::ip::tcp::socket& socket;
@@ -172,14 +174,21 @@ void test_server::serve(Stream& stream) {
   };
   auto& socket = static_cast<net::ip::tcp::socket&>(boost::beast::get_lowest_layer(stream));
   boost::beast::flat_buffer buffer;
-  while (!stopping_) {
+  for (std::size_t served = 0; !stopping_; ++served) {
     request req;
     boost::system::error_code ec;
     http::read(stream, buffer, req, ec);
     if (ec) return;
-    record(req);
+    record(req, connection, served);
     reply_impl reply(stream, socket);
-    handler_(req, reply);
+    try {
+      handler_(req, reply);
+    } catch (const std::exception& e) {
+      // A script error must fail its test, not terminate every test in the binary.
+      std::fprintf(stderr, "test_server: the handler threw on %s %s: %s\n", std::string(req.method_string()).c_str(),
+                   std::string(req.target()).c_str(), e.what());
+      reply.cut();
+    }
     if (reply.closed() || !req.keep_alive()) {
       socket.shutdown(net::ip::tcp::socket::shutdown_both, ec);
       return;

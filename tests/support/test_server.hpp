@@ -53,6 +53,9 @@ struct recorded_request {
   std::string target;
   header_fields headers;
   std::string body;
+  std::size_t connection = 0;     ///< which accepted connection carried it (1 = the first)
+  std::size_t on_connection = 0;  ///< how many requests that connection carried before it
+  std::chrono::steady_clock::time_point received{};
   std::string header(std::string_view name) const;  ///< case-insensitive; empty if absent
 };
 
@@ -79,8 +82,8 @@ class test_server {
  private:
   void accept_loop();
   template <class Stream>
-  void serve(Stream& stream);
-  void record(const request& req);
+  void serve(Stream& stream, std::size_t connection);
+  void record(const request& req, std::size_t connection, std::size_t on_connection);
 
   handler handler_;
   net::io_context io_;

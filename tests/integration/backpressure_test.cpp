@@ -1,0 +1,185 @@
+// Back-pressure and limits: a client that reads slowly does not make the bridge buffer without
+// bound, oversized messages are refused per message, and --max-in-flight never deadlocks.
+
+#include "mcp_fixture.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace std::chrono_literals;
+using test_support::sse_event;
+
+namespace {
+
+// The peak resident set of a process, in bytes (VmHWM), or 0 if unreadable.
+std::size_t peak_rss_bytes(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) {
+      std::istringstream fields(line.substr(6));
+      std::size_t kb = 0;
+      fields >> kb;
+      return kb * 1024;
+    }
+  return 0;
+}
+
+// A large result text, different for every id, so that a mixed-up or damaged answer shows.
+char text_byte(long long id, std::size_t i) { return static_cast<char>('a' + (i * 7 + static_cast<std::size_t>(id)) % 26); }
+
+// Answers with a JSON result whose text is `size` bytes, written in pieces with a known length
+// (the server never holds the whole body).
+void answer_large(server_reply& reply, long long id, std::size_t size) {
+  const std::string prefix = R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"result":{"content":[{"type":"text","text":")";
+  const std::string suffix = "\"}]}}";
+  reply.write_raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                  std::to_string(prefix.size() + size + suffix.size()) + "\r\n\r\n" + prefix);
+  std::string piece;
+  for (std::size_t done = 0; done < size && !reply.closed();) {
+    std::size_t n = std::min<std::size_t>(64 * 1024, size - done);
+    piece.resize(n);
+    for (std::size_t i = 0; i < n; ++i) piece[i] = text_byte(id, done + i);
+    reply.write_raw(piece);
+    done += n;
+  }
+  reply.write_raw(suffix);
+}
+
+#ifdef AWORK_MCP_TEST_SANITIZE
+constexpr std::size_t rss_limit = 400u << 20;  // ASan's allocator and shadow memory inflate RSS
+#else
+constexpr std::size_t rss_limit = 64u << 20;
+#endif
+
+}  // namespace
+
+TEST_F(bridge_test, slow_reader_does_not_make_the_bridge_buffer_every_large_result) {
+  constexpr int calls = 40;
+  constexpr std::size_t result_bytes = 5u << 20;
+  mcp.on_post = [](const auto&, server_reply& reply, const json::object& msg) {
+    if (!has_method(msg, "tools/call")) return false;
+    answer_large(reply, msg.at("id").as_int64(), result_bytes);
+    return true;
+  };
+  start_bridge();
+  ASSERT_TRUE(handshake().as_object().contains("result"));
+  for (int i = 0; i < calls; ++i) bridge->send(request_line(100 + i, "tools/call", {{"name", "big"}}));
+  // The editor is busy: nobody reads stdout for a while.
+  std::this_thread::sleep_for(8s);
+  const auto peak = peak_rss_bytes(bridge->pid());
+  ASSERT_GT(peak, 0u) << "cannot read VmHWM of the bridge";
+  EXPECT_LT(peak, rss_limit) << "peak RSS " << (peak >> 20) << " MB while " << posts_with_method("tools/call").size()
+                             << " results of 5 MB waited for a slow reader";
+
+  std::set<long long> seen;
+  for (int i = 0; i < calls; ++i) {
+    auto line = bridge->read_line(10s);
+    ASSERT_TRUE(line) << "answer " << i << " of " << calls << " missing; stderr:\n" << bridge->stderr_text();
+    auto v = json::parse(*line);
+    ASSERT_TRUE(v.as_object().contains("result")) << json::serialize(v).substr(0, 500);
+    auto id = v.at("id").as_int64();
+    EXPECT_TRUE(seen.insert(id).second) << "id " << id << " answered twice";
+    const auto& text = v.at("result").at("content").at(0).at("text").as_string();
+    ASSERT_EQ(text.size(), result_bytes) << "id " << id;
+    std::size_t bad = 0;
+    for (std::size_t k = 0; k < text.size(); ++k)
+      if (text[k] != text_byte(id, k)) ++bad;
+    EXPECT_EQ(bad, 0u) << "id " << id << " has damaged bytes";
+  }
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(calls));
+}
+
+TEST_F(bridge_test, result_over_max_message_bytes_is_an_error_for_that_id_and_the_bridge_goes_on) {
+  mcp.on_post = [](const auto&, server_reply& reply, const json::object& msg) {
+    if (!has_method(msg, "tools/call")) return false;
+    answer_large(reply, msg.at("id").as_int64(), 2u << 20);
+    return true;
+  };
+  start_bridge({"--max-message-bytes", "1048576"});
+  auto init = handshake();
+  ASSERT_TRUE(init.is_object() && init.as_object().contains("result")) << bridge->stderr_text();
+  bridge->send(request_line(3, "tools/call", {{"name", "big"}}));
+  auto response = read_response(3);
+  EXPECT_TRUE(response.as_object().contains("error")) << json::serialize(response).substr(0, 300);
+  EXPECT_NE(message_of(response).find("--max-message-bytes"), std::string::npos) << message_of(response);
+  bridge->send(request_line(4, "ping"));
+  EXPECT_TRUE(read_response(4).as_object().contains("result"));
+}
+
+TEST_F(bridge_test, max_in_flight_one_still_lets_the_client_answer_a_server_request) {
+  mcp.on_post = [&](const auto&, server_reply& reply, const json::object& msg) {
+    if (msg.contains("result") && msg.at("id") == "srv-1") {
+      reply.empty(202);
+      return true;
+    }
+    if (!has_method(msg, "tools/call")) return false;
+    reply.start_sse();
+    reply.sse(sse_event(R"({"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":{"messages":[]}})", "1"));
+    auto answer = server->wait_for(
+        [](const recorded_request& r) {
+          return r.body.find("\"srv-1\"") != std::string::npos && r.body.find("result") != std::string::npos;
+        },
+        8s);
+    reply.sse(sse_event(R"({"jsonrpc":"2.0","id":5,"result":{"text":")" + std::string(answer ? "sampled" : "no answer") + "\"}}",
+                        "2"));
+    reply.finish_sse();
+    return true;
+  };
+  start_bridge({"--max-in-flight", "1"});
+  handshake();
+  bridge->send(request_line(5, "tools/call", {{"name", "sample"}}));
+  auto server_request = read_json();
+  ASSERT_EQ(server_request.at("method"), "sampling/createMessage");
+  auto answered = std::chrono::steady_clock::now();
+  bridge->send(R"({"jsonrpc":"2.0","id":"srv-1","result":{"role":"assistant","content":{"type":"text","text":"hi"}}})");
+  auto result = read_response(5, 10s);
+  EXPECT_LT(std::chrono::steady_clock::now() - answered, 5s) << "deadlock: the answer waited for the call's slot";
+  EXPECT_EQ(result.at("result").at("text"), "sampled");
+}
+
+TEST_F(bridge_test, max_in_flight_one_lets_a_cancellation_through_at_once) {
+  gate release;
+  mcp.on_post = [&](const auto&, server_reply& reply, const json::object& msg) {
+    if (!has_method(msg, "tools/call")) return false;
+    release.wait_for(5s);
+    fake_mcp::answer(reply, msg.at("id"), json::object{}, false);
+    return true;
+  };
+  start_bridge({"--max-in-flight", "1"});
+  handshake();
+  bridge->send(request_line(6, "tools/call", {{"name", "slow"}}));
+  ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.body.find("tools/call") != std::string::npos; }));
+  auto sent = std::chrono::steady_clock::now();
+  bridge->send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":6,"reason":"user"}})");
+  auto cancelled = server->wait_for(
+      [](const recorded_request& r) { return r.body.find("notifications/cancelled") != std::string::npos; }, 2s);
+  release.open();
+  ASSERT_TRUE(cancelled) << "the cancellation waited behind the call it cancels";
+  EXPECT_LT(cancelled->received - sent, 1s);
+}
+
+TEST_F(bridge_test, max_in_flight_one_queues_a_ping_and_answers_it_after_the_slot_frees) {
+  gate release;
+  mcp.on_post = [&](const auto&, server_reply& reply, const json::object& msg) {
+    if (!has_method(msg, "tools/call")) return false;
+    release.wait_for(5s);
+    fake_mcp::answer(reply, msg.at("id"), json::object{{"slow", true}}, false);
+    return true;
+  };
+  start_bridge({"--max-in-flight", "1"});
+  handshake();
+  bridge->send(request_line(7, "tools/call", {{"name", "slow"}}));
+  ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.body.find("tools/call") != std::string::npos; }));
+  bridge->send(request_line(8, "ping"));
+  EXPECT_FALSE(bridge->read_line(500ms)) << "an answer came while the only slot was held";
+  auto released = std::chrono::steady_clock::now();
+  release.open();
+  auto first = read_json(3s);
+  EXPECT_EQ(first.at("id"), 7);
+  auto second = read_json(3s);
+  EXPECT_EQ(second.at("id"), 8) << "the queued ping was lost";
+  EXPECT_EQ(second.at("result"), json::object{});
+  EXPECT_LT(std::chrono::steady_clock::now() - released, 3s);
+}
