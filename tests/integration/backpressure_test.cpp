@@ -3,6 +3,8 @@
 
 #include "mcp_fixture.hpp"
 
+#include <cstdio>
+
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -70,6 +72,8 @@ TEST_F(bridge_test, slow_reader_does_not_make_the_bridge_buffer_every_large_resu
   std::this_thread::sleep_for(8s);
   const auto peak = peak_rss_bytes(bridge->pid());
   ASSERT_GT(peak, 0u) << "cannot read VmHWM of the bridge";
+  RecordProperty("peak_rss_mb", std::to_string(peak >> 20));
+  std::printf("peak RSS of the bridge with a stalled reader: %zu MB\n", peak >> 20);
   EXPECT_LT(peak, rss_limit) << "peak RSS " << (peak >> 20) << " MB while " << posts_with_method("tools/call").size()
                              << " results of 5 MB waited for a slow reader";
 
