@@ -58,6 +58,8 @@ struct settings {
   int flat_from = 1000;
   int flat_to = 20000;
   std::size_t big_bytes = 5'000'000;
+  int stalled_calls = 40;  // large results requested at once while the reader stalls
+  std::chrono::milliseconds stall{8000};
   int everything_calls = 200;
 };
 
@@ -315,7 +317,7 @@ class direct_client {
 // ---- figures --------------------------------------------------------------------------------
 
 struct figures {
-  std::vector<double> cold_ms, p50_ms, p99_ms, throughput, rss_mb, rss_from_mb, rss_to_mb, big_ms, big_rss_mb, everything_p50_ms;
+  std::vector<double> cold_ms, p50_ms, p99_ms, throughput, rss_mb, rss_from_mb, rss_to_mb, big_ms, big_rss_mb, stalled_rss_mb, everything_p50_ms;
 };
 
 struct contender {
@@ -373,6 +375,22 @@ void measure_stdio(contender& c, const settings& s) {
     auto text = response.at("result").at("content").at(0).at("text").as_string();
     if (text.size() != s.big_bytes) throw std::runtime_error("large result truncated");
     c.results.big_rss_mb.push_back(tree_mb(peer.pid(), "VmHWM:"));
+  }
+  {
+    // An editor that stops reading stdout while many large results arrive: what a bridge holds
+    // then is bounded only by its back-pressure. Every result must still arrive whole afterwards.
+    stdio_peer peer(argv);
+    handshake(peer);
+    long long id = 1;
+    sequential(peer, id, 5);
+    for (int i = 0; i < s.stalled_calls; ++i) peer.send(call_message(id + i, "blob", {{"bytes", s.big_bytes}}));
+    std::this_thread::sleep_for(s.stall);
+    c.results.stalled_rss_mb.push_back(tree_mb(peer.pid(), "VmHWM:"));
+    for (int i = 0; i < s.stalled_calls; ++i) {
+      auto response = peer.next_response(120s);
+      if (response.at("result").at("content").at(0).at("text").as_string().size() != s.big_bytes)
+        throw std::runtime_error("large result truncated after a stalled reader");
+    }
   }
   if (!s.everything.empty()) {
     stdio_peer peer(with_url(c.argv, s.everything));
@@ -470,6 +488,7 @@ void report(const std::vector<contender>& all, const settings& s) {
       {"RSS after 20,000 calls (MB)", &figures::rss_to_mb, 1, false},
       {"5 MB result: time (ms)", &figures::big_ms, 1, false},
       {"5 MB result: peak RSS (MB)", &figures::big_rss_mb, 1, false},
+      {"40 × 5 MB results, reader stalled 8 s: peak RSS (MB)", &figures::stalled_rss_mb, 1, false},
       {"server-everything echo p50 (ms)", &figures::everything_p50_ms, 3, false},
   };
   std::cout << "\n| figure (median of " << s.rounds << " rounds) |";
@@ -519,6 +538,9 @@ void report(const std::vector<contender>& all, const settings& s) {
             << " MB | " << verdict(std::abs(growth) <= 1) << " |\n";
   auto big = median(bridge.big_rss_mb);
   std::cout << "| 5 MB result peak RSS < 30 MB | " << format(big, 1) << " MB | " << verdict(big < 30) << " |\n";
+  auto stalled = median(bridge.stalled_rss_mb);
+  std::cout << "| stalled reader, " << s.stalled_calls << " large results: peak RSS < 64 MB | " << format(stalled, 1)
+            << " MB | " << verdict(stalled < 64) << " |\n";
 }
 
 }  // namespace
@@ -537,7 +559,7 @@ int main(int argc, char** argv) {
     else if (arg == "--rounds") s.rounds = std::stoi(value());
     else if (arg == "--smoke") {
       s.rounds = 1, s.cold_runs = 1, s.sequential_calls = 20, s.throughput_calls = 100, s.flat_from = 200, s.flat_to = 400;
-      s.big_bytes = 100'000, s.everything_calls = 10;
+      s.big_bytes = 100'000, s.everything_calls = 10, s.stalled_calls = 4, s.stall = std::chrono::milliseconds(300);
     } else if (arg == "--direct") {
       contenders.push_back({"direct", {}, {}});
     } else if (arg == "--contender") {

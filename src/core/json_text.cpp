@@ -1,8 +1,16 @@
 #include "awork_mcp/core/json_text.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <algorithm>
 
 namespace awork_mcp {
+
+boost::json::value parse_json(std::string_view text, boost::system::error_code& ec) {
+  boost::json::parse_options options;
+  options.max_depth = max_json_depth;
+  return boost::json::parse(text, ec, {}, options);
+}
 
 void fold_onto_one_line(std::string& text) {
   std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');

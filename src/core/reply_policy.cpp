@@ -19,9 +19,7 @@ using std::chrono::seconds;
 // The error message of a JSON-RPC error body, or empty.
 std::string error_message_of(std::string_view body) {
   boost::system::error_code ec;
-  boost::json::parse_options options;
-  options.max_depth = max_json_depth;
-  auto parsed = boost::json::parse(body, ec, {}, options);
+  auto parsed = parse_json(body, ec);
   if (ec || !parsed.is_object()) return {};
   const auto* error = parsed.get_object().if_contains("error");
   if (!error || !error->is_object()) return {};

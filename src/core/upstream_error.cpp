@@ -69,9 +69,7 @@ upstream_failure describe_http_status(unsigned status, std::string_view reason, 
   f.retry_after = retry_after;
   if (media_type(content_type) == "application/json") {
     boost::system::error_code ec;
-    boost::json::parse_options options;
-    options.max_depth = max_json_depth;
-    auto parsed = boost::json::parse(body, ec, {}, options);
+    auto parsed = parse_json(body, ec);
     if (!ec && parsed.is_object()) {
       const auto* error = parsed.get_object().if_contains("error");
       if (error && error->is_object() && error->get_object().contains("code") && error->get_object().contains("message"))

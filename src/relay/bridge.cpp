@@ -1,6 +1,7 @@
 #include "awork_mcp/relay/bridge.hpp"
 
 #include "awork_mcp/core/json_text.hpp"
+#include "awork_mcp/core/text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -26,22 +27,10 @@ void log_exception(const char* what, std::exception_ptr e) {
   }
 }
 
-std::string preview(std::string_view text) {
-  constexpr std::size_t limit = 300;
-  if (text.size() <= limit) return std::string(text);
-  return std::string(text.substr(0, limit)) + "… (" + std::to_string(text.size()) + " bytes)";
-}
-
-json::value parse_deep(std::string_view text, boost::system::error_code& ec) {
-  json::parse_options options;
-  options.max_depth = max_json_depth;
-  return json::parse(text, ec, {}, options);
-}
-
 // The protocolVersion of an initialize result (the message is small: parsing it is cheap).
 std::string protocol_version_of(std::string_view initialize_response) {
   boost::system::error_code ec;
-  auto v = parse_deep(initialize_response, ec);
+  auto v = parse_json(initialize_response, ec);
   if (ec || !v.is_object()) return {};
   const auto* result = v.get_object().if_contains("result");
   if (!result || !result->is_object()) return {};
@@ -315,7 +304,7 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
   // The replayed initialize carries an id of the bridge's own. Its answer is recognised only on
   // this exchange's own reply, so an editor's request with the same id is never confused with it.
   boost::system::error_code ec;
-  auto initialize = parse_deep(*session_.initialize_text(), ec);
+  auto initialize = parse_json(*session_.initialize_text(), ec);
   if (ec || !initialize.is_object()) {
     failure = upstream_failure{failure_kind::refused, "the editor's initialize cannot be replayed"};
   } else {

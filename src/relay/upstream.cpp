@@ -1,6 +1,7 @@
 #include "awork_mcp/relay/upstream.hpp"
 
 #include "awork_mcp/core/json_text.hpp"
+#include "awork_mcp/core/text.hpp"
 #include "awork_mcp/core/reconnect.hpp"
 #include "awork_mcp/core/redirect_rules.hpp"
 #include "awork_mcp/core/request_safety.hpp"
@@ -15,12 +16,6 @@ constexpr std::size_t max_error_body_bytes = 64 * 1024;
 // Replies up to this size are read by everyone at once; past it, one at a time.
 constexpr std::size_t large_reply_threshold = 256 * 1024;
 constexpr auto end_session_timeout = std::chrono::milliseconds(2000);
-
-std::string preview(std::string_view text) {
-  constexpr std::size_t limit = 300;
-  if (text.size() <= limit) return std::string(text);
-  return std::string(text.substr(0, limit)) + "… (" + std::to_string(text.size()) + " bytes)";
-}
 
 bool is_array_text(std::string_view text) {
   auto first = text.find_first_not_of(" \t\r\n");

@@ -2,6 +2,8 @@
 // Byte-faithful handling of JSON text that passes through: nothing is parsed into a document and
 // written again, so numbers, key order and escapes reach the editor exactly as the server sent them.
 
+#include <boost/json/value.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -12,6 +14,10 @@ namespace awork_mcp {
 /// How deeply messages may nest, in both directions. Boost.JSON's default (32) rejects real tool
 /// schemas; the scanner keeps one small frame per level, so this costs little.
 inline constexpr std::size_t max_json_depth = 1000;
+
+/// Parses a (small) JSON text into a document, allowing max_json_depth levels. For the few places
+/// that read a value out of a message; messages that pass through are never parsed this way.
+boost::json::value parse_json(std::string_view text, boost::system::error_code& ec);
 
 /// Puts a valid JSON text on one line. Raw CR and LF cannot occur inside JSON strings, so in valid
 /// JSON they are whitespace between tokens: each becomes a space, and no other byte changes.

@@ -22,4 +22,11 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
+/// The start of a long text, for log lines: at most 300 bytes and the total size.
+inline std::string preview(std::string_view text) {
+  constexpr std::size_t limit = 300;
+  if (text.size() <= limit) return std::string(text);
+  return std::string(text.substr(0, limit)) + "… (" + std::to_string(text.size()) + " bytes)";
+}
+
 }  // namespace awork_mcp
