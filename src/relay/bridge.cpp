@@ -54,7 +54,7 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
       upstream_(ex, config_, *credential_),
       listener_(ex, upstream_, session_,
                 [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); },
-                stream_idle_limit),
+                stream_idle_limit, config_.max_message_bytes),
       slot_freed_(ex),
       forward_finished_(ex) {
   session_.hold_limit = config_.connect_timeout;
@@ -135,18 +135,23 @@ void bridge::handle_line(framed_line line) {
     return;
   }
 
+  // An id still owed an answer cannot be used again: its answer could not be told apart. A batch
+  // with such an id is refused whole, since its other requests would go out with it.
+  for (const auto& id : message.request_ids) {
+    if (ledger_.owed(id_key(id))) {
+      for (const auto& refused : message.request_ids)
+        answer_error(refused, rpc_code::invalid_request,
+                     "invalid request: id " + json::serialize(id) +
+                         " is already in use by a request that has not been answered yet; use a new id");
+      return;
+    }
+  }
   outgoing out{std::move(line.text), message.kind, std::move(message.method), {}, {}};
   for (auto& id : message.request_ids) {
-    if (ledger_.admit(id) == answer_ledger::admission::duplicate) {
-      answer_error(id, rpc_code::invalid_request,
-                   "invalid request: id " + json::serialize(id) +
-                       " is already in use by a request that has not been answered yet; use a new id");
-      continue;
-    }
+    if (ledger_.admit(id) != answer_ledger::admission::admitted) continue;  // the same id twice in one batch
     out.keys.push_back(id_key(id));
     out.request_ids.push_back(std::move(id));
   }
-  if (!message.request_ids.empty() && out.request_ids.empty()) return;  // every id was refused
 
   if (out.is_initialize()) {
     // A (re)initialize starts a new session: it must not carry the old one's id, and nothing

@@ -7,9 +7,9 @@
 namespace awork_mcp {
 
 listener::listener(net::any_io_executor ex, upstream& server, session& session, deliver_fn deliver,
-                   std::chrono::milliseconds idle_limit)
+                   std::chrono::milliseconds idle_limit, std::size_t max_message_bytes)
     : executor_(ex), server_(server), session_(session), deliver_(std::move(deliver)), idle_limit_(idle_limit),
-      answered_(ex) {}
+      max_message_bytes_(max_message_bytes), answered_(ex) {}
 
 void listener::start() {
   const auto generation = session_.current().generation;
@@ -84,7 +84,7 @@ awaitable<void> listener::listen(std::shared_ptr<run_state> state) {
         spdlog::debug("GET stream open");
         opened = true;
         (*response)->unlimit_body();
-        sse_parser parser(std::size_t(64) * 1024 * 1024);
+        sse_parser parser(max_message_bytes_);
         const answered_fn never = {};
         auto end = co_await server_.pump_events(**response, parser, deliver_, never);
         if (end.failure) spdlog::debug("GET stream broke: {}", end.failure->detail);

@@ -156,6 +156,31 @@ TEST_F(bridge_test, duplicate_id_in_flight_gets_one_answer_per_request) {
   EXPECT_TRUE(first_seen) << "the call in flight lost its own answer";
 }
 
+TEST_F(bridge_test, batch_reusing_an_id_in_flight_is_refused_whole_and_never_sent) {
+  gate release;
+  mcp.on_post = [&](const auto&, server_reply& reply, const json::object& msg) {
+    if (!has_method(msg, "tools/call") || msg.at("params").at("name") != "slow") return false;
+    release.wait_for(5s);
+    fake_mcp::answer(reply, msg.at("id"), json::object{{"content", json::array{json::object{{"type", "text"}, {"text", "first"}}}}},
+                     false);
+    return true;
+  };
+  start_bridge();
+  handshake();
+  bridge->send(request_line(9, "tools/call", {{"name", "slow"}}));
+  ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.body.find("\"slow\"") != std::string::npos; }));
+  bridge->send("[" + request_line(9, "ping") + "," + request_line(11, "ping") + "]");
+  std::vector<json::value> before;
+  auto refused = read_response(11, 3s, &before);
+  EXPECT_EQ(refused.at("error").at("code"), -32600) << refused;
+  release.open();
+  auto first = read_response(9, 5s, &before);
+  ASSERT_TRUE(first.as_object().contains("error") || first.as_object().contains("result")) << first;
+  if (first.as_object().contains("error")) first = read_response(9, 5s);  // the refusal of the batch's 9 came first
+  EXPECT_EQ(first.at("result").at("content").at(0).at("text"), "first") << first;
+  for (const auto& r : server->requests()) EXPECT_NE(r.body.front(), '[') << "the batch reached the server: " << r.body;
+}
+
 TEST_F(bridge_test, stream_is_resumed_no_sooner_and_not_much_later_than_its_retry) {
   std::mutex m;
   std::chrono::steady_clock::time_point cut_at{};

@@ -15,7 +15,7 @@ namespace awork_mcp {
 class listener {
  public:
   listener(net::any_io_executor ex, upstream& server, session& session, deliver_fn deliver,
-           std::chrono::milliseconds idle_limit);
+           std::chrono::milliseconds idle_limit, std::size_t max_message_bytes);
 
   /// Opens the stream for the session's current generation, unless one is running for it.
   void start();
@@ -41,6 +41,7 @@ class listener {
   session& session_;
   deliver_fn deliver_;
   std::chrono::milliseconds idle_limit_;
+  std::size_t max_message_bytes_;
   std::shared_ptr<run_state> current_;
   async_event answered_;
 };
