@@ -6,7 +6,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -21,15 +20,6 @@ constexpr std::size_t max_idle_connections = 64;
 constexpr std::size_t large_body_threshold = 16 * 1024;
 constexpr std::size_t large_read_size = 256 * 1024;
 constexpr std::chrono::seconds tcp_keepalive_idle{45};
-
-// A pooled connection the server closed while idle shows as readable (EOF or stray bytes).
-bool looks_alive(http_connection& connection) {
-  auto& socket = connection.tcp().socket();
-  if (!socket.is_open()) return false;
-  char byte;
-  auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
 
 bool is_ip_literal(const std::string& host) {
   boost::system::error_code ec;
@@ -185,7 +175,7 @@ std::unique_ptr<http_connection> http_client::take_idle() {
     auto connection = std::move(idle_.back());
     idle_.pop_back();
     // Retired before the server's keep-alive timer would close it under a request in flight.
-    if (now - connection->idle_since < connection->reuse_limit && looks_alive(*connection)) return connection;
+    if (now - connection->idle_since < connection->reuse_limit && !platform::closed_by_peer(connection->tcp().socket())) return connection;
   }
   return nullptr;
 }
@@ -229,7 +219,7 @@ awaitable<outcome<std::unique_ptr<http_connection>>> http_client::connect() {
   auto [ec, connected] = co_await socket.async_connect(*endpoints, net::as_tuple(net::use_awaitable));
   if (ec) co_return describe_transport_error(ec, exchange_stage::connect);
   socket.socket().set_option(tcp::no_delay(true));  // small JSON-RPC messages must not wait for Nagle
-  platform::enable_tcp_keepalive(static_cast<int>(socket.socket().native_handle()), tcp_keepalive_idle);
+  platform::enable_tcp_keepalive(socket.socket(), tcp_keepalive_idle);
   if (proxy_) {
     socket.expires_at(deadline);
     if (auto failure = co_await open_tunnel(*connection)) co_return std::move(*failure);

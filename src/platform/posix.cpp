@@ -1,45 +1,159 @@
-#include "awork_mcp/platform/platform.hpp"
+// The POSIX side of the OS seam (Linux and macOS).
 
+#include "awork_mcp/platform/platform.hpp"
+#include "awork_mcp/platform/stdio.hpp"
+
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <thread>
 
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#ifdef __APPLE__
+#include <sys/event.h>
+#endif
 
 namespace awork_mcp::platform {
 
-void enable_tcp_keepalive(int fd, std::chrono::seconds idle) {
+void enable_tcp_keepalive(tcp::socket& socket, std::chrono::seconds idle) {
+  const int fd = socket.native_handle();
   int on = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
-#ifdef TCP_KEEPIDLE
-  int idle_s = static_cast<int>(idle.count()), interval_s = 10, probes = 3;
+  int idle_s = static_cast<int>(idle.count());
+#if defined(TCP_KEEPIDLE)
+  int interval_s = 10, probes = 3;
   ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof idle_s);
   ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval_s, sizeof interval_s);
   ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
 #elif defined(TCP_KEEPALIVE)  // macOS names the idle time so
-  int idle_s = static_cast<int>(idle.count());
   ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPALIVE, &idle_s, sizeof idle_s);
 #endif
 }
 
-bool exit_with_parent(int signal) {
-#ifdef __linux__
-  const pid_t parent = ::getppid();
-  ::prctl(PR_SET_PDEATHSIG, signal);
-  // The parent may have died just before prctl took effect: then no signal will ever come, but
-  // we were handed to init (or a subreaper), so the parent id changed.
-  return ::getppid() == parent;
-#else
-  (void)signal;
-  return true;
-#endif
+bool closed_by_peer(tcp::socket& socket) {
+  if (!socket.is_open()) return true;
+  char byte;
+  auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
 void ignore_broken_pipes() { std::signal(SIGPIPE, SIG_IGN); }
+
+// ---- stop_watch ------------------------------------------------------------------------------
+
+struct stop_watch::impl {
+  net::any_io_executor executor;
+  handler on_stop;
+  net::signal_set signals;
+#ifdef __APPLE__
+  int kq = -1;
+  std::thread parent_watcher;
+#endif
+
+  impl(net::any_io_executor ex, handler h) : executor(ex), on_stop(std::move(h)), signals(ex, SIGINT, SIGTERM, SIGHUP) {}
+
+  void wait_for_signal() {
+    signals.async_wait([this](boost::system::error_code ec, int signal) {
+      if (ec) return;
+      // On Linux the parent's death arrives as SIGHUP (see start()); a terminal hang-up means the
+      // same: nobody is left to read the answers.
+      if (signal == SIGHUP)
+        on_stop("the editor went away (SIGHUP)", true);
+      else
+        on_stop(signal == SIGINT ? "SIGINT" : "SIGTERM", false);
+      wait_for_signal();
+    });
+  }
+};
+
+stop_watch::stop_watch(net::any_io_executor ex, handler on_stop) : impl_(std::make_unique<impl>(ex, std::move(on_stop))) {}
+
+stop_watch::~stop_watch() {
+  boost::system::error_code ignored;
+  impl_->signals.cancel(ignored);
+#ifdef __APPLE__
+  if (impl_->kq >= 0) ::close(impl_->kq);  // ends the watcher's kevent()
+  if (impl_->parent_watcher.joinable()) impl_->parent_watcher.detach();
+#endif
+}
+
+bool stop_watch::start() {
+  impl_->wait_for_signal();
+  const pid_t parent = ::getppid();
+#ifdef __linux__
+  ::prctl(PR_SET_PDEATHSIG, SIGHUP);
+  // The parent may have died just before prctl took effect: then no signal will ever come, but
+  // we were handed to init (or a subreaper), so the parent id changed.
+  return ::getppid() == parent;
+#elif defined(__APPLE__)
+  impl_->kq = ::kqueue();
+  struct kevent change;
+  EV_SET(&change, parent, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
+  if (impl_->kq < 0 || ::kevent(impl_->kq, &change, 1, nullptr, 0, nullptr) < 0) return ::getppid() == parent;
+  impl_->parent_watcher = std::thread([kq = impl_->kq, ex = impl_->executor, on_stop = impl_->on_stop] {
+    struct kevent event;
+    if (::kevent(kq, nullptr, 0, &event, 1, nullptr) == 1)
+      net::post(ex, [on_stop] { on_stop("the editor went away (parent exited)", true); });
+  });
+  return ::getppid() == parent;
+#else
+  return ::getppid() == parent;
+#endif
+}
+
+// ---- stdio ---------------------------------------------------------------------------------
+
+namespace {
+
+class descriptor_input final : public input_stream {
+ public:
+  descriptor_input(net::any_io_executor ex, int fd) : stream_(ex, fd) {}
+  awaitable<io_result> read_some(net::mutable_buffer buffer) override {
+    auto [ec, n] = co_await stream_.async_read_some(buffer, net::as_tuple(net::use_awaitable));
+    co_return io_result{ec, n};
+  }
+  void cancel() override {
+    boost::system::error_code ignored;
+    stream_.cancel(ignored);
+  }
+
+ private:
+  net::posix::stream_descriptor stream_;
+};
+
+class descriptor_output final : public output_stream {
+ public:
+  descriptor_output(net::any_io_executor ex, int fd) : stream_(ex, fd) {}
+  awaitable<io_result> write_all(const std::vector<net::const_buffer>& buffers) override {
+    auto [ec, n] = co_await net::async_write(stream_, buffers, net::as_tuple(net::use_awaitable));
+    co_return io_result{ec, n};
+  }
+
+ private:
+  net::posix::stream_descriptor stream_;
+};
+
+}  // namespace
+
+std::unique_ptr<input_stream> open_stdin(net::any_io_executor ex) {
+  return std::make_unique<descriptor_input>(ex, ::dup(STDIN_FILENO));
+}
+
+std::unique_ptr<output_stream> open_stdout(net::any_io_executor ex) {
+  return std::make_unique<descriptor_output>(ex, ::dup(STDOUT_FILENO));
+}
+
+stdio_restorer::stdio_restorer() : saved_{::fcntl(STDIN_FILENO, F_GETFL), ::fcntl(STDOUT_FILENO, F_GETFL)} {}
+
+stdio_restorer::~stdio_restorer() {
+  if (saved_[0] >= 0) ::fcntl(STDIN_FILENO, F_SETFL, saved_[0]);
+  if (saved_[1] >= 0) ::fcntl(STDOUT_FILENO, F_SETFL, saved_[1]);
+}
 
 }  // namespace awork_mcp::platform

@@ -41,13 +41,14 @@ std::string protocol_version_of(std::string_view initialize_response) {
 }  // namespace
 
 bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<credential_source> credential,
-               int input_fd, int output_fd, std::function<void()> on_exit)
+               std::unique_ptr<platform::input_stream> input, std::unique_ptr<platform::output_stream> output,
+               std::function<void()> on_exit)
     : executor_(ex),
       config_(std::move(config)),
       credential_(std::move(credential)),
-      input_(ex, input_fd),
-      output_(ex, output_fd, max_stdout_queue_bytes),
-      signals_(ex, SIGINT, SIGTERM, SIGHUP),
+      input_(std::move(input)),
+      output_(ex, std::move(output), max_stdout_queue_bytes),
+      stop_watch_(ex, [this](const std::string& why, bool reader_gone) { on_stop_request(why, reader_gone); }),
       on_exit_(std::move(on_exit)),
       framer_(config_.max_line_bytes),
       session_(ex),
@@ -60,30 +61,27 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
   session_.hold_limit = config_.connect_timeout;
 }
 
-void bridge::start() {
+bool bridge::start() {
+  if (!stop_watch_.start()) {
+    spdlog::info("the parent process is gone already; exiting");
+    return false;
+  }
   auto self = shared_from_this();
   net::co_spawn(executor_, output_.run([self] { self->request_shutdown("stdout closed", false, true); }),
                 [](std::exception_ptr e) { log_exception("stdout writer", e); });
   net::co_spawn(executor_, read_input(), [](std::exception_ptr e) { log_exception("stdin reader", e); });
-  watch_signals();
   spdlog::info("relaying stdio to {}{}", config_.server.display(),
                config_.proxy ? " through the proxy " + config_.proxy->display() : std::string());
+  return true;
 }
 
-void bridge::watch_signals() {
-  signals_.async_wait([self = shared_from_this()](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    if (self->shutting_down_) {
-      spdlog::warn("second signal {}: exiting now", signal);
-      self->on_exit_();
-      return;
-    }
-    if (signal == SIGHUP)  // the parent died (see main) or the terminal hung up: nobody reads the answers
-      self->request_shutdown("the editor went away (SIGHUP)", false, true);
-    else
-      self->request_shutdown(signal == SIGINT ? "SIGINT" : "SIGTERM", true);
-    self->watch_signals();
-  });
+void bridge::on_stop_request(const std::string& why, bool reader_gone) {
+  if (shutting_down_) {
+    spdlog::warn("asked to stop again ({}): exiting now", why);
+    on_exit_();
+    return;
+  }
+  request_shutdown(why, !reader_gone, reader_gone);
 }
 
 // ---- intake --------------------------------------------------------------------------------
@@ -92,7 +90,7 @@ awaitable<void> bridge::read_input() {
   auto self = shared_from_this();
   std::vector<char> buffer(64 * 1024);
   for (;;) {
-    auto [ec, n] = co_await input_.async_read_some(net::buffer(buffer), net::as_tuple(net::use_awaitable));
+    auto [ec, n] = co_await input_->read_some(net::buffer(buffer));
     if (ec == net::error::operation_aborted) co_return;  // shutting down: half a line is not a message
     if (ec) {
       if (ec != net::error::eof) spdlog::warn("reading stdin failed: {}", ec.message());
@@ -357,12 +355,11 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
 
 // ---- shutdown ------------------------------------------------------------------------------
 
-void bridge::request_shutdown(const char* why, bool drain, bool reader_gone) {
+void bridge::request_shutdown(const std::string& why, bool drain, bool reader_gone) {
   if (shutting_down_) return;
   shutting_down_ = true;
   spdlog::info("shutting down: {}", why);
-  boost::system::error_code ignored;
-  input_.cancel(ignored);
+  input_->cancel();
   net::co_spawn(executor_, shut_down(drain && !reader_gone, reader_gone || output_.broken()),
                 [self = shared_from_this()](std::exception_ptr e) {
                   log_exception("shutdown", e);

@@ -4,8 +4,9 @@
 
 namespace awork_mcp {
 
-stdout_writer::stdout_writer(net::any_io_executor ex, int fd, std::size_t max_queued_bytes)
-    : out_(ex, fd), max_queued_bytes_(max_queued_bytes), wake_(ex), drained_(ex), room_(ex) {}
+stdout_writer::stdout_writer(net::any_io_executor ex, std::unique_ptr<platform::output_stream> out,
+                             std::size_t max_queued_bytes)
+    : out_(std::move(out)), max_queued_bytes_(max_queued_bytes), wake_(ex), drained_(ex), room_(ex) {}
 
 void stdout_writer::push(std::string line) {
   queued_bytes_ += line.size() + 1;
@@ -44,7 +45,7 @@ awaitable<void> stdout_writer::run(std::function<void()> on_broken) {
       bytes += line.size() + 1;
     }
     writing_ = true;
-    auto [ec, n] = co_await net::async_write(out_, buffers, net::as_tuple(net::use_awaitable));
+    auto [ec, n] = co_await out_->write_all(buffers);
     writing_ = false;
     batch.clear();
     queued_bytes_ -= bytes;

@@ -9,6 +9,8 @@
 #include "awork_mcp/auth/credential.hpp"
 #include "awork_mcp/core/answer_ledger.hpp"
 #include "awork_mcp/core/line_framer.hpp"
+#include "awork_mcp/platform/platform.hpp"
+#include "awork_mcp/platform/stdio.hpp"
 #include "awork_mcp/relay/listener.hpp"
 #include "awork_mcp/relay/session.hpp"
 #include "awork_mcp/relay/stdout_writer.hpp"
@@ -22,12 +24,14 @@ namespace awork_mcp {
 
 class bridge : public std::enable_shared_from_this<bridge> {
  public:
-  /// Takes ownership of input_fd and output_fd. on_exit is called once everything is done.
+  /// on_exit is called once everything is done.
   bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<credential_source> credential,
-         int input_fd, int output_fd, std::function<void()> on_exit);
+         std::unique_ptr<platform::input_stream> input, std::unique_ptr<platform::output_stream> output,
+         std::function<void()> on_exit);
 
-  /// Starts reading stdin, writing stdout and watching signals.
-  void start();
+  /// Starts reading stdin, writing stdout and watching for stop requests. False if the parent
+  /// process is gone already (then nothing was started).
+  bool start();
 
  private:
   // intake
@@ -45,16 +49,16 @@ class bridge : public std::enable_shared_from_this<bridge> {
   void finished_one(bool held_slot);
 
   // shutdown
-  void watch_signals();
-  void request_shutdown(const char* why, bool drain, bool reader_gone = false);
+  void on_stop_request(const std::string& why, bool reader_gone);
+  void request_shutdown(const std::string& why, bool drain, bool reader_gone = false);
   awaitable<void> shut_down(bool drain, bool reader_gone);
 
   net::any_io_executor executor_;
   bridge_config config_;
   std::unique_ptr<credential_source> credential_;
-  net::posix::stream_descriptor input_;
+  std::unique_ptr<platform::input_stream> input_;
   stdout_writer output_;
-  net::signal_set signals_;
+  platform::stop_watch stop_watch_;
   std::function<void()> on_exit_;
   line_framer framer_;
   session session_;

@@ -4,10 +4,12 @@
 // more from the server while the editor is not reading (back-pressure instead of buffering).
 
 #include "awork_mcp/net/net.hpp"
+#include "awork_mcp/platform/stdio.hpp"
 #include "awork_mcp/relay/async_event.hpp"
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,8 +17,7 @@ namespace awork_mcp {
 
 class stdout_writer {
  public:
-  /// Takes ownership of fd (a pipe, terminal or regular file).
-  stdout_writer(net::any_io_executor ex, int fd, std::size_t max_queued_bytes);
+  stdout_writer(net::any_io_executor ex, std::unique_ptr<platform::output_stream> out, std::size_t max_queued_bytes);
 
   /// Queues a message the bridge itself wrote (a small error answer) without waiting.
   void write_line(std::string line);
@@ -35,7 +36,7 @@ class stdout_writer {
  private:
   void push(std::string line);
 
-  net::posix::stream_descriptor out_;
+  std::unique_ptr<platform::output_stream> out_;
   std::size_t max_queued_bytes_;
   std::deque<std::string> queue_;
   std::size_t queued_bytes_ = 0;
