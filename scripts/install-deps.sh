@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the bridge builds with (only those missing). Needs root.
+#   --tests  also what the tests need (GoogleTest, openssl, node/npm for `npm ci`, and clang
+#            with its libFuzzer runtime for scripts/fuzz.sh)
+#   --fuzz   also clang and its libFuzzer runtime
+# apt's output goes to build/install-deps.log and is shown only when the install fails.
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(build-essential cmake g++ libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
           libssl-dev libspdlog-dev libcli11-dev)
-if [[ ${1:-} == --tests ]]; then
-  packages+=(libgtest-dev openssl nodejs npm)
-fi
+fuzz_packages=(clang libclang-rt-14-dev)
+case ${1:-} in
+  --tests) packages+=(libgtest-dev openssl nodejs npm "${fuzz_packages[@]}") ;;
+  --fuzz) packages+=("${fuzz_packages[@]}") ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-# Node and npm may come from elsewhere than Debian's packages; any working node will do.
+# Node and npm may come from elsewhere than Debian's packages; any working node will do (it
+# only runs `npm ci`: the tests run on the Node 22 that scripts/install-test-peers.sh installs).
 if command -v node >/dev/null && command -v npm >/dev/null; then
   missing=("${missing[@]/nodejs}")
   missing=("${missing[@]/npm}")
@@ -18,7 +26,15 @@ fi
 read -r -a missing <<<"${missing[*]}"
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}" >&2
+  mkdir -p "$root/build"
+  log=$root/build/install-deps.log
   sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  if ! { "${sudo_cmd[@]}" apt-get update -qq &&
+         DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+       } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "install-deps.sh: installing ${missing[*]} failed (apt's output above, also in $log)" >&2
+    exit 1
+  fi
+  echo "installed (apt's output: $log)" >&2
 fi

@@ -1,22 +1,85 @@
 #!/usr/bin/env bash
-# Installs what is missing, then builds and runs every test twice: once with warnings as
-# errors, once under AddressSanitizer + UndefinedBehaviorSanitizer.
-# Set AWORK_MCP_SKIP_SANITIZE=1 to run the first pass only.
-set -euo pipefail
+# Installs what is missing, then runs three stages, each whatever became of the one before:
+#   1. build and run every test with warnings as errors          (preset ci)
+#   2. build and run every test under ASan + UBSan               (preset ci-sanitize)
+#   3. fuzz each parser for AWORK_MCP_FUZZ_SECONDS (default 30)  (scripts/fuzz.sh)
+# and closes with one line per stage and a last line "N passed, M failed" (stages). It exits
+# non-zero if any stage failed, or if ctest reports a test that did not run (skipped).
+# AWORK_MCP_SKIP_SANITIZE=1 leaves out stage 2; AWORK_MCP_FUZZ_SECONDS=0 leaves out stage 3.
+set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-scripts/install-deps.sh --tests
-scripts/install-test-peers.sh
+scripts/install-deps.sh --tests || exit 1
+scripts/install-test-peers.sh || exit 1
 jobs=$(nproc)
+fuzz_seconds=${AWORK_MCP_FUZZ_SECONDS:-30}
+mkdir -p build
 
-echo "== build and test (warnings are errors)"
-cmake --preset ci >/dev/null
-cmake --build --preset ci -j"$jobs"
-ctest --preset ci -j"$jobs"
+# A ctest run that passes only if every test ran and passed: ctest counts a skipped test as
+# passing, and a test must never be skipped here.
+run_ctest() {
+  local log=$1; shift
+  ctest "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  if grep -q -E '\((Skipped|Not Run|Disabled)\)$' "$log"; then
+    echo "error: some tests did not run (skipped); a test must fail, never be skipped" | tee -a "$log" >&2
+    return 1
+  fi
+  return "$status"
+}
 
+stage_ci() {
+  cmake --preset ci >/dev/null &&
+    cmake --build --preset ci -j"$jobs" &&
+    run_ctest build/test-ci.log --preset ci -j"$jobs"
+}
+
+stage_sanitize() {
+  cmake --preset ci-sanitize >/dev/null &&
+    cmake --build --preset ci-sanitize -j"$jobs" &&
+    run_ctest build/test-sanitize.log --preset ci-sanitize -j"$jobs"
+}
+
+stage_fuzz() { scripts/fuzz.sh "$fuzz_seconds" 2>&1 | tee build/test-fuzz.log; }
+
+names=()
+results=()
+passed=0
+failed=0
+# run_stage NAME DETAIL-LOG DETAIL-PATTERN FUNCTION: runs it, times it, records one summary line.
+run_stage() {
+  local name=$1 log=$2 pattern=$3 fn=$4 start=$SECONDS status detail
+  echo "== $name"
+  rm -f "$log"
+  "$fn"
+  status=$?
+  local took=$((SECONDS - start))
+  detail=$(grep -h -E "$pattern" "$log" 2>/dev/null | tail -n1)
+  if ((status == 0)); then
+    passed=$((passed + 1))
+    results+=("$(printf '%-26s passed  %3dm%02ds  %s' "$name" $((took / 60)) $((took % 60)) "$detail")")
+  else
+    failed=$((failed + 1))
+    results+=("$(printf '%-26s FAILED  %3dm%02ds  %s' "$name" $((took / 60)) $((took % 60)) "${detail:-(see the output above)}")")
+  fi
+}
+skip_stage() { results+=("$(printf '%-26s left out (%s)' "$1" "$2")"); }
+
+ctest_total='tests passed, [0-9]+ tests failed out of|did not run \(skipped\)'
+run_stage "warnings as errors" build/test-ci.log "$ctest_total" stage_ci
 if [[ ${AWORK_MCP_SKIP_SANITIZE:-0} != 1 ]]; then
-  echo "== build and test under ASan + UBSan"
-  cmake --preset ci-sanitize >/dev/null
-  cmake --build --preset ci-sanitize -j"$jobs"
-  ctest --preset ci-sanitize -j"$jobs"
+  run_stage "ASan + UBSan" build/test-sanitize.log "$ctest_total" stage_sanitize
+else
+  skip_stage "ASan + UBSan" "AWORK_MCP_SKIP_SANITIZE=1"
 fi
+if [[ $fuzz_seconds != 0 ]]; then
+  run_stage "fuzz (${fuzz_seconds}s per target)" build/test-fuzz.log '^fuzz: ' stage_fuzz
+else
+  skip_stage "fuzz" "AWORK_MCP_FUZZ_SECONDS=0"
+fi
+
+echo
+echo "== summary"
+printf '%s\n' "${results[@]}"
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -36,45 +36,77 @@ bool accepts_connections(unsigned short port) {
   return !ec;
 }
 
-// The reference server as a child process, stopped with its test.
+// The reference server as a child process, stopped with its test. It runs on the Node 22 that
+// tests/peers installs (AWORK_MCP_NODE), never on the system's node.
 class reference_server {
  public:
   reference_server() : port_(free_port()) {
+    std::string node = AWORK_MCP_NODE;
     std::string script = std::string(AWORK_MCP_TEST_PEERS_DIR) +
                          "/node_modules/@modelcontextprotocol/server-everything/dist/index.js";
-    if (!std::filesystem::exists(script)) throw std::runtime_error("not installed: " + script + " (run scripts/install-test-peers.sh)");
+    for (const auto& path : {node, script})
+      if (!std::filesystem::exists(path))
+        throw std::runtime_error("not installed: " + path + " (run scripts/install-test-peers.sh)");
     pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
       ::setenv("PORT", std::to_string(port_).c_str(), 1);
       int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 1);
       ::dup2(devnull, 2);
-      ::execlp(AWORK_MCP_NODE, AWORK_MCP_NODE, script.c_str(), "streamableHttp", static_cast<char*>(nullptr));
+      ::execl(node.c_str(), node.c_str(), script.c_str(), "streamableHttp", static_cast<char*>(nullptr));
       ::_exit(127);
     }
-    for (int i = 0; i < 300 && !accepts_connections(port_); ++i) std::this_thread::sleep_for(50ms);
-    if (!accepts_connections(port_)) throw std::runtime_error("server-everything did not start");
+    for (int i = 0; i < 300 && !accepts_connections(port_); ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("server-everything exited at start (status " + std::to_string(status) + ") under " + node);
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    if (!accepts_connections(port_)) {
+      stop();
+      throw std::runtime_error("server-everything did not listen on port " + std::to_string(port_) + " within 15 s");
+    }
   }
-  ~reference_server() {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
+  ~reference_server() { stop(); }
+  reference_server(const reference_server&) = delete;
+  reference_server& operator=(const reference_server&) = delete;
+
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/mcp"; }
 
  private:
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
   unsigned short port_;
   pid_t pid_ = -1;
 };
 
+// The server is started once for the suite. If it cannot start, every test FAILS with the
+// reason (an exception out of SetUpTestSuite would make gtest skip them, and ctest counts
+// skipped tests as passed).
 class server_everything : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new reference_server(); }
+  static void SetUpTestSuite() {
+    try {
+      server_ = new reference_server();
+    } catch (const std::exception& e) {
+      start_error_ = e.what();
+    }
+  }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
   }
 
   void SetUp() override {
+    ASSERT_NE(server_, nullptr) << "the reference server is not running: " << start_error_;
     bridge_process::options opts;
     opts.args = {"--url", server_->url(), "--log-level", "info"};
     bridge_ = std::make_unique<bridge_process>(opts);
@@ -132,12 +164,14 @@ class server_everything : public ::testing::Test {
   }
 
   static reference_server* server_;
+  static std::string start_error_;
   std::unique_ptr<bridge_process> bridge_;
   std::vector<json::object> seen_;
   std::vector<json::object> requests_;
 };
 
 reference_server* server_everything::server_ = nullptr;
+std::string server_everything::start_error_;
 
 }  // namespace
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in fuzz/ (clang, ASan + UBSan; preset `fuzz`, in build/fuzz) and
+# runs each for SECONDS (default 30), starting from the seed corpus in fuzz/corpus/<target>.
+# Fails if any target crashes. Usage: scripts/fuzz.sh [SECONDS]
+#
+# The runs work on a copy of the seeds (build/fuzz/corpus/<target>, kept between runs, so that
+# what one run learns helps the next); nothing is written into the repository. A crashing input
+# is saved as build/fuzz/artifacts/<target>/crash-*; reproduce it with
+#   build/fuzz/fuzz/fuzz_<target> build/fuzz/artifacts/<target>/crash-...
+# AWORK_MCP_FUZZ_STRICT=1 also checks the properties src/ does not guarantee yet (fuzz_support.hpp).
+set -euo pipefail
+seconds=${1:-30}
+[[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "usage: scripts/fuzz.sh [SECONDS]" >&2; exit 2; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scripts/install-deps.sh --fuzz
+
+targets=(line_framer sse_parser jsonrpc header_arg endpoint proxy)
+echo "== fuzz: building ${#targets[@]} targets (clang, ASan + UBSan) in build/fuzz"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$(nproc)" >build/fuzz/build.log 2>&1 || { cat build/fuzz/build.log >&2; exit 1; }
+
+# A smaller quarantine than ASan's 256 MB default: the machine is shared.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:quarantine_size_mb=64}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+failed=()
+summary=()
+for t in "${targets[@]}"; do
+  corpus=build/fuzz/corpus/$t
+  artifacts=build/fuzz/artifacts/$t
+  log=build/fuzz/$t.log
+  mkdir -p "$corpus" "$artifacts"
+  cp -p fuzz/corpus/"$t"/* "$corpus"/
+  echo "== fuzz: $t for ${seconds}s"
+  status=0
+  build/fuzz/fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1 | cut -d' ' -f2 || true)
+  if ((status != 0)); then
+    # What libFuzzer printed about the crash, and the input it saved.
+    grep -v -E '^(#[0-9]+|INFO:|stat::|[[:space:]]+NEW_FUNC)' "$log" | head -n 60 >&2 || true
+    echo "fuzz: $t CRASHED (exit $status); input saved in $artifacts/, full log in $log" >&2
+    failed+=("$t")
+    summary+=("$(printf '%-12s CRASHED after %s runs' "$t" "${execs:-?}")")
+  else
+    summary+=("$(printf '%-12s ok, %s runs, coverage %s, corpus %s inputs' "$t" "${execs:-?}" "${cov:-?}" "$(ls "$corpus" | wc -l)")")
+  fi
+done
+
+printf '%s\n' "${summary[@]}"
+if ((${#failed[@]})); then
+  echo "fuzz: ${#failed[@]} of ${#targets[@]} targets crashed: ${failed[*]}"
+  exit 1
+fi
+echo "fuzz: ${#targets[@]} targets ran ${seconds}s each, none crashed"
