@@ -36,8 +36,11 @@ endpoint parse_endpoint(std::string_view url) {
     ep.host = lower(u.encoded_host());
   if (ep.host.empty()) throw std::invalid_argument("the URL has no host");
   ep.port = u.has_port() ? std::string(u.port()) : (ep.tls ? "443" : "80");
+  if (u.has_port() && (u.port_number() == 0 || std::to_string(u.port_number()) != ep.port))
+    throw std::invalid_argument("the URL's port must be a number from 1 to 65535");
   ep.target = std::string(u.encoded_path());
   if (ep.target.empty()) ep.target = "/";
+  if (ep.target.front() != '/') throw std::invalid_argument("the URL's path must start with /");
   if (u.has_query()) ep.target += "?" + std::string(u.encoded_query());
   return ep;
 }

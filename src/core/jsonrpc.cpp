@@ -5,6 +5,7 @@
 #include <boost/container/small_vector.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <cmath>
 #include <optional>
 #include <ostream>
 
@@ -73,7 +74,9 @@ struct scan_handler {
       m.version_ok = type == value_type::string && text == "2.0";
     } else if (key == "id") {
       m.has_id = true;
-      m.id_valid = type == value_type::string || type == value_type::number || type == value_type::null;
+      // A number beyond a double's range (1e400) cannot be written back as JSON: not a usable id.
+      m.id_valid = type == value_type::string || type == value_type::null ||
+                   (type == value_type::number && scalar && !(scalar->is_double() && !std::isfinite(scalar->get_double())));
       if (type == value_type::string)
         m.id = json::string(text);
       else if (type == value_type::number && scalar)
@@ -196,7 +199,7 @@ classified_message classify_fields(message_fields& m) {
     return out;
   }
   if (m.has_id && !m.id_valid) {
-    out.problem = "\"id\" must be a string, a number or null";
+    out.problem = "\"id\" must be a string, a (finite) number or null";
     return out;
   }
   if (m.has_method) {

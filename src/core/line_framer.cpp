@@ -72,6 +72,11 @@ void line_framer::complete_line(std::vector<framed_line>& out) {
     return;
   }
   if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
+  if (partial_.size() > max_line_bytes_) {  // only bytes held back as a possible BOM can get here
+    out.push_back({framed_line::kind::too_long, partial_.substr(0, kept_prefix_bytes), partial_.size()});
+    partial_.clear();
+    return;
+  }
   if (!is_blank(partial_)) out.push_back({framed_line::kind::line, partial_, partial_.size()});
   partial_.clear();
 }

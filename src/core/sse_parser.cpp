@@ -65,7 +65,7 @@ void sse_parser::process_line(std::string_view line, std::vector<sse_event>& out
     if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   }
   if (field == "data") {
-    if (data_.size() + value.size() > max_event_bytes_) {
+    if (data_.size() + (has_data_ ? 1 : 0) + value.size() > max_event_bytes_) {  // the '\n' that joins counts too
       too_large_ = true;
       return;
     }

@@ -36,6 +36,15 @@ TEST(endpoint, parse_table) {
 }
 
 TEST(endpoint, rejects_bad_urls) {
-  for (const char* url : {"ftp://x/y", "not a url", "https://user:pw@host/", "/relative"})
+  for (const char* url : {"ftp://x/y", "not a url", "https://user:pw@host/", "/relative", "http://localhost:omcp",
+                          "http://h:/x", "http://h:0/x", "http://h:99999/x", "http:x"})
     EXPECT_THROW(parse_endpoint(url), std::invalid_argument) << url;
+}
+
+TEST(endpoint, display_hides_the_query_and_url_keeps_it) {
+  auto ep = parse_endpoint("https://example.com:8443/mcp?token=SECRET");
+  EXPECT_EQ(ep.display(), "https://example.com:8443/mcp?…");
+  EXPECT_EQ(ep.url(), "https://example.com:8443/mcp?token=SECRET");
+  EXPECT_EQ(ep.origin(), "https://example.com:8443");
+  EXPECT_EQ(parse_endpoint("https://example.com/mcp").display(), "https://example.com/mcp");
 }

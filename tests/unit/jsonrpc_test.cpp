@@ -101,3 +101,13 @@ TEST(jsonrpc, escaped_and_split_strings_are_read_whole) {
   EXPECT_EQ(m.id, "a\"b");
   EXPECT_EQ(m.method, "tools/call");
 }
+
+TEST(jsonrpc, an_id_beyond_a_doubles_range_is_refused_and_the_answer_is_valid_json) {
+  auto m = awork_mcp::classify(R"({"jsonrpc":"2.0","id":1e400,"method":"x","params":[]})");
+  EXPECT_EQ(m.kind, awork_mcp::message_kind::invalid);
+  auto reply = awork_mcp::make_error_response(m.id, awork_mcp::rpc_code::invalid_request, m.problem);
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(reply, ec);
+  ASSERT_FALSE(ec) << reply;
+  EXPECT_TRUE(parsed.at("id").is_null()) << reply;
+}

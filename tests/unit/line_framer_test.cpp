@@ -79,3 +79,12 @@ TEST(line_framer, over_long_line_keeps_only_its_first_bytes_for_the_id) {
   EXPECT_EQ(out[0].bytes, line.size());
   EXPECT_EQ(out[0].text, line.substr(0, line_framer::kept_prefix_bytes));
 }
+
+TEST(line_framer, bytes_held_back_as_a_possible_bom_still_count_against_the_limit) {
+  line_framer framer(1);
+  EXPECT_TRUE(framer.feed("\xEF\xBB").empty());
+  auto out = framer.finish();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].what, framed_line::kind::too_long);
+  EXPECT_EQ(out[0].bytes, 2u);
+}

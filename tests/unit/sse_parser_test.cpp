@@ -83,6 +83,9 @@ TEST(sse_parser, oversized_event_stops_the_parser_instead_of_growing) {
   EXPECT_TRUE(unterminated.feed(std::string(64, 'x')).empty());
   EXPECT_TRUE(unterminated.too_large());
   EXPECT_LE(unterminated.pending_bytes(), 16u);
+  sse_parser joined(4);  // the '\n' that joins two data lines counts against the limit
+  EXPECT_TRUE(joined.feed("data: abcd\ndata:\n\n").empty());
+  EXPECT_TRUE(joined.too_large());
   sse_parser fits(16);
   EXPECT_EQ(fits.feed("data: 0123456789\n\n").size(), 1u);
   EXPECT_FALSE(fits.too_large());
