@@ -3,8 +3,10 @@
 #   1. build and run every test with warnings as errors          (preset ci)
 #   2. build and run every test under ASan + UBSan               (preset ci-sanitize)
 #   3. fuzz each parser for AWORK_MCP_FUZZ_SECONDS (default 30)  (scripts/fuzz.sh)
-# and closes with one line per stage and a last line "N passed, M failed" (stages). It exits
-# non-zero if any stage failed, or if ctest reports a test that did not run (skipped).
+# and closes with one line per stage and a last line "N passed, M failed" that adds up the tests
+# of every stage (a fuzz target counts as one test; a stage that failed before it could count
+# counts as one failure). It exits non-zero if any stage failed, or if ctest reports a test that
+# did not run (skipped).
 # AWORK_MCP_SKIP_SANITIZE=1 leaves out stage 2; AWORK_MCP_FUZZ_SECONDS=0 leaves out stage 3.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,6 +48,33 @@ names=()
 results=()
 passed=0
 failed=0
+stage_failed=0
+# Adds a stage's test counts from its log: ctest's "... N tests failed out of T", or a line
+# "NAME: P passed, F failed" that a stage script prints last, or the fuzz summary.
+count_tests() {
+  local log=$1 ok=$2 line p f
+  line=$(grep -h -E 'tests failed out of [0-9]+' "$log" 2>/dev/null | tail -n1)
+  if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+    f=${BASH_REMATCH[1]}; p=$((BASH_REMATCH[2] - f))
+  else
+    line=$(grep -h -E '^[a-z+.-]+: [0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n1)
+    if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+      p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}
+    else
+      line=$(grep -h -E '^fuzz: ' "$log" 2>/dev/null | tail -n1)
+      if [[ $line =~ ^fuzz:\ ([0-9]+)\ targets\ ran ]]; then
+        p=${BASH_REMATCH[1]}; f=0
+      elif [[ $line =~ ^fuzz:\ ([0-9]+)\ of\ ([0-9]+)\ targets\ crashed ]]; then
+        f=${BASH_REMATCH[1]}; p=$((BASH_REMATCH[2] - f))
+      else
+        p=0; f=0
+      fi
+    fi
+  fi
+  if [[ $ok != 0 && $f == 0 ]]; then f=1; fi  # failed before it could count
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
 # run_stage NAME DETAIL-LOG DETAIL-PATTERN FUNCTION: runs it, times it, records one summary line.
 run_stage() {
   local name=$1 log=$2 pattern=$3 fn=$4 start=$SECONDS status detail
@@ -55,11 +84,11 @@ run_stage() {
   status=$?
   local took=$((SECONDS - start))
   detail=$(grep -h -E "$pattern" "$log" 2>/dev/null | tail -n1)
+  count_tests "$log" "$status"
   if ((status == 0)); then
-    passed=$((passed + 1))
     results+=("$(printf '%-26s passed  %3dm%02ds  %s' "$name" $((took / 60)) $((took % 60)) "$detail")")
   else
-    failed=$((failed + 1))
+    stage_failed=1
     results+=("$(printf '%-26s FAILED  %3dm%02ds  %s' "$name" $((took / 60)) $((took % 60)) "${detail:-(see the output above)}")")
   fi
 }
@@ -82,4 +111,4 @@ echo
 echo "== summary"
 printf '%s\n' "${results[@]}"
 echo "$passed passed, $failed failed"
-((failed == 0))
+((failed == 0 && stage_failed == 0))
