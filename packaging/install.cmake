@@ -68,8 +68,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")  # the system trust store, for https://
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-awork-mcp lets an assistant or editor that can only start a local stdio MCP
+# The synopsis line is CPACK_PACKAGE_DESCRIPTION_SUMMARY; this is the extended description.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "awork-mcp lets an assistant or editor that can only start a local stdio MCP
 server (Claude Desktop, VS Code, Cursor, Claude Code, scripts) use awork's remote
 MCP server, or any other MCP server that speaks the Streamable HTTP transport.
 It relays JSON-RPC lines between stdin/stdout and the server byte for byte, gives
