@@ -3,7 +3,8 @@
 #
 #   bin/awork-mcp
 #   share/man/man1/awork-mcp.1.gz             written by hand: packaging/awork-mcp.1
-#   share/doc/awork-mcp/README.md, copyright  copyright: the licenses of what is linked in
+#   share/doc/awork-mcp/README.md, changelog.gz
+#   share/doc/awork-mcp/copyright, licenses/  the licenses of what is linked in
 #   share/doc/awork-mcp/examples/             config/, with the binary at /usr/bin/awork-mcp
 include(GNUInstallDirs)
 set(AWORK_MCP_DOCDIR "${CMAKE_INSTALL_DATAROOTDIR}/doc/awork-mcp")
@@ -31,9 +32,33 @@ foreach(example awork-mcp.toml claude_desktop_config.json vscode-mcp.json)
   file(CONFIGURE OUTPUT "${AWORK_MCP_PACKAGING_DIR}/examples/${example}" CONTENT "${content}" @ONLY)
 endforeach()
 
+# A changelog.gz, as every Debian package has one: this version, and where to read about it.
+set(AWORK_MCP_PACKAGE_MAINTAINER "awork-mcp-bridge maintainers <maintainers@users.noreply.r-seed-23e59eae.example>"
+    CACHE STRING "Maintainer of the packages: 'Name <address>'")
+# Dated by the last commit, so that the packages change only when the sources do.
+execute_process(COMMAND git -C "${PROJECT_SOURCE_DIR}" log -1 --format=%cD
+                OUTPUT_VARIABLE changelog_date OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT changelog_date)
+  string(TIMESTAMP changelog_date "%a, %d %b %Y %H:%M:%S +0000" UTC)  # honours SOURCE_DATE_EPOCH
+endif()
+file(CONFIGURE OUTPUT "${AWORK_MCP_PACKAGING_DIR}/changelog" CONTENT "awork-mcp (@PROJECT_VERSION@) stable; urgency=medium
+
+  * awork-mcp @PROJECT_VERSION@: see /usr/share/doc/awork-mcp/README.md.
+
+ -- @AWORK_MCP_PACKAGE_MAINTAINER@  @changelog_date@
+" @ONLY)
+set(changelog_gz "${AWORK_MCP_PACKAGING_DIR}/changelog.gz")
+add_custom_command(OUTPUT "${changelog_gz}"
+  COMMAND sh -c "\"$0\" -9 -n -c \"$1\" > \"$2\"" "${AWORK_MCP_GZIP}" "${AWORK_MCP_PACKAGING_DIR}/changelog" "${changelog_gz}"
+  DEPENDS "${AWORK_MCP_PACKAGING_DIR}/changelog"
+  VERBATIM)
+add_custom_target(awork_mcp_changelog DEPENDS "${changelog_gz}")
+add_dependencies(awork-mcp awork_mcp_changelog)
+
 install(TARGETS awork-mcp RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 install(FILES "${man_page_gz}" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
-install(FILES README.md packaging/copyright DESTINATION "${AWORK_MCP_DOCDIR}")
+install(FILES README.md packaging/copyright "${changelog_gz}" DESTINATION "${AWORK_MCP_DOCDIR}")
+install(FILES packaging/licenses/Apache-2.0 DESTINATION "${AWORK_MCP_DOCDIR}/licenses")
 install(DIRECTORY "${AWORK_MCP_PACKAGING_DIR}/examples/" DESTINATION "${AWORK_MCP_DOCDIR}/examples")
 
 if(NOT PROJECT_IS_TOP_LEVEL)
@@ -41,8 +66,6 @@ if(NOT PROJECT_IS_TOP_LEVEL)
 endif()
 
 # ---- CPack ----------------------------------------------------------------------------------
-set(AWORK_MCP_PACKAGE_MAINTAINER "awork-mcp-bridge maintainers <maintainers@users.noreply.r-seed-23e59eae.example>"
-    CACHE STRING "Maintainer field of the .deb: 'Name <address>'")
 string(TOLOWER "${CMAKE_SYSTEM_NAME}-${CMAKE_SYSTEM_PROCESSOR}" platform)
 
 set(CPACK_PACKAGE_NAME awork-mcp)
@@ -69,12 +92,13 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")  # the system trust store, for https://
 # The synopsis line is CPACK_PACKAGE_DESCRIPTION_SUMMARY; this is the extended description.
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "awork-mcp lets an assistant or editor that can only start a local stdio MCP
-server (Claude Desktop, VS Code, Cursor, Claude Code, scripts) use awork's remote
-MCP server, or any other MCP server that speaks the Streamable HTTP transport.
-It relays JSON-RPC lines between stdin/stdout and the server byte for byte, gives
-every request exactly one answer, never runs a tool call twice, and keeps its
-memory bounded. One small native binary; see awork-mcp(1).")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "awork-mcp lets an assistant or editor that can only start a local
+stdio MCP server (Claude Desktop, VS Code, Cursor, Claude Code, scripts)
+use awork's remote MCP server, or any other MCP server that speaks the
+Streamable HTTP transport. It relays JSON-RPC lines between stdin/stdout
+and the server byte for byte, gives every request exactly one answer,
+never runs a tool call twice, and keeps its memory bounded.
+One small native binary; see awork-mcp(1).")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 include(CPack)
