@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the bridge builds with (only those missing). Needs root.
-#   --tests  also what the tests need (GoogleTest, openssl, node/npm for `npm ci`, and clang
-#            with its libFuzzer runtime for scripts/fuzz.sh)
-#   --fuzz   also clang and its libFuzzer runtime
+#   --tests    also what the tests need (GoogleTest, openssl, node/npm for `npm ci`, groff for the
+#              man page's test, and clang with its libFuzzer runtime for scripts/fuzz.sh)
+#   --fuzz     also clang and its libFuzzer runtime
+#   --libcxx   also clang and LLVM's libc++ (scripts/test-libcxx.sh)
+#   --package  also what makes and checks the packages: dpkg-shlibdeps, debootstrap (scripts/package.sh,
+#              scripts/test-package.sh)
+# Several may be given.
 # apt's output goes to build/install-deps.log and is shown only when the install fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(build-essential cmake g++ libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
           libssl-dev libspdlog-dev libcli11-dev)
 fuzz_packages=(clang libclang-rt-14-dev)
-case ${1:-} in
-  --tests) packages+=(libgtest-dev openssl nodejs npm "${fuzz_packages[@]}") ;;
-  --fuzz) packages+=("${fuzz_packages[@]}") ;;
-esac
+for option in "$@"; do
+  case $option in
+    --tests) packages+=(libgtest-dev openssl nodejs npm groff-base "${fuzz_packages[@]}") ;;
+    --fuzz) packages+=("${fuzz_packages[@]}") ;;
+    --libcxx) packages+=(clang libc++-14-dev libc++abi-14-dev) ;;
+    --package) packages+=(dpkg-dev debootstrap) ;;
+    *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

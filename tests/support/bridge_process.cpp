@@ -65,6 +65,7 @@ bridge_process::bridge_process(const options& opts) {
     termios raw{};
     ::cfmakeraw(&raw);  // no echo, no line editing: the bridge frames lines itself
     if (::openpty(&terminal_master, &terminal_fd_, nullptr, &raw, nullptr) != 0) throw std::runtime_error("openpty failed");
+    terminal_flags_before_start_ = ::fcntl(terminal_fd_, F_GETFL);
   }
 
   // Only async-signal-safe calls between fork and exec: the test process has threads.

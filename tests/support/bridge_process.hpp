@@ -52,6 +52,8 @@ class bridge_process {
   pid_t pid() const { return pid_; }
   /// The file status flags of the terminal on stdin (it is shared with the bridge), or -1.
   int terminal_flags() const;
+  /// The terminal's file status flags before the bridge started, or -1.
+  int terminal_flags_before_start() const { return terminal_flags_before_start_; }
 
  private:
   pid_t pid_ = -1;
@@ -59,6 +61,7 @@ class bridge_process {
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   int terminal_fd_ = -1;  // our handle on the pty the bridge reads
+  int terminal_flags_before_start_ = -1;
   std::string stderr_path_;
   std::string buffer_;
   std::optional<int> exit_code_;

@@ -1,0 +1,25 @@
+// Compiles the macOS branches of src/platform/posix.cpp on Linux, as far as that can be done
+// without a Mac: every header is included first as for Linux, then the file is compiled again
+// with __APPLE__ defined and __linux__ not, so that its `#ifdef __APPLE__` code (the kqueue parent
+// watch, macOS's TCP_KEEPALIVE) is what the compiler sees. <sys/event.h> comes from apple_stub/,
+// a copy of the SDK's declarations. It checks the C++ of those branches, not that they work.
+// scripts/test-libcxx.sh runs: clang++ -fsyntax-only -Iapple_stub ... apple_branches.cpp
+#include "awork_mcp/platform/platform.hpp"
+#include "awork_mcp/platform/stdio.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <thread>
+
+#undef __linux__
+#define __APPLE__ 1
+// macOS names the keep-alive idle time TCP_KEEPALIVE and has no TCP_KEEPIDLE (netinet/tcp.h).
+#undef TCP_KEEPIDLE
+#define TCP_KEEPALIVE 0x10
+
+#include "../../src/platform/posix.cpp"
