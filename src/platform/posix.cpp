@@ -78,8 +78,15 @@ stop_watch::~stop_watch() {
   boost::system::error_code ignored;
   impl_->signals.cancel(ignored);
 #ifdef __APPLE__
-  if (impl_->kq >= 0) ::close(impl_->kq);  // ends the watcher's kevent()
-  if (impl_->parent_watcher.joinable()) impl_->parent_watcher.detach();
+  if (impl_->parent_watcher.joinable()) {
+    // Wake the watcher with its user event (closing the queue need not wake a kevent() in
+    // progress on macOS), and wait for it: it must not post to a bridge that is gone.
+    struct kevent wake;
+    EV_SET(&wake, 1, EVFILT_USER, 0, NOTE_TRIGGER, 0, nullptr);
+    ::kevent(impl_->kq, &wake, 1, nullptr, 0, nullptr);
+    impl_->parent_watcher.join();
+  }
+  if (impl_->kq >= 0) ::close(impl_->kq);
 #endif
 }
 
@@ -93,12 +100,13 @@ bool stop_watch::start() {
   return ::getppid() == parent;
 #elif defined(__APPLE__)
   impl_->kq = ::kqueue();
-  struct kevent change;
-  EV_SET(&change, parent, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
-  if (impl_->kq < 0 || ::kevent(impl_->kq, &change, 1, nullptr, 0, nullptr) < 0) return ::getppid() == parent;
+  struct kevent changes[2];
+  EV_SET(&changes[0], parent, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
+  EV_SET(&changes[1], 1, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0, nullptr);  // the destructor's wake-up
+  if (impl_->kq < 0 || ::kevent(impl_->kq, changes, 2, nullptr, 0, nullptr) < 0) return ::getppid() == parent;
   impl_->parent_watcher = std::thread([kq = impl_->kq, ex = impl_->executor, on_stop = impl_->on_stop] {
     struct kevent event;
-    if (::kevent(kq, nullptr, 0, &event, 1, nullptr) == 1)
+    if (::kevent(kq, nullptr, 0, &event, 1, nullptr) == 1 && event.filter == EVFILT_PROC)
       net::post(ex, [on_stop] { on_stop("the editor went away (parent exited)", true); });
   });
   return ::getppid() == parent;

@@ -26,6 +26,9 @@ struct kevent {
   } while (0)
 
 #define EVFILT_PROC (-5)         // attached to struct proc
+#define EVFILT_USER (-10)        // user events
+#define EV_CLEAR 0x0020          // clear event state after reporting
+#define NOTE_TRIGGER 0x01000000U // cause the event to be triggered
 #define EV_ADD 0x0001            // add event to kq (implies enable)
 #define EV_ONESHOT 0x0010        // only report one occurrence
 #define NOTE_EXIT 0x80000000U    // process exited
