@@ -3,6 +3,9 @@
 #   1. build and run every test with warnings as errors          (preset ci)
 #   2. build and run every test under ASan + UBSan               (preset ci-sanitize)
 #   3. fuzz each parser for AWORK_MCP_FUZZ_SECONDS (default 30)  (scripts/fuzz.sh)
+#   4. build and run every test with clang and libc++, as on macOS (scripts/test-libcxx.sh)
+#   5. build the .deb and .tar.gz, install the .deb in a clean Debian 12 root and use it
+#                                                                 (scripts/test-package.sh)
 # and closes with one line per stage and a last line "N passed, M failed" that adds up the tests
 # of every stage (a fuzz target counts as one test; a stage that failed before it could count
 # counts as one failure). It exits non-zero if any stage failed, or if ctest reports a test that
@@ -43,23 +46,25 @@ stage_sanitize() {
 }
 
 stage_fuzz() { scripts/fuzz.sh "$fuzz_seconds" 2>&1 | tee build/test-fuzz.log; }
+stage_libcxx() { scripts/test-libcxx.sh 2>&1 | tee build/test-libcxx.log; }
+stage_package() { scripts/test-package.sh 2>&1 | tee build/test-package.log; }
 
 names=()
 results=()
 passed=0
 failed=0
 stage_failed=0
-# Adds a stage's test counts from its log: ctest's "... N tests failed out of T", or a line
-# "NAME: P passed, F failed" that a stage script prints last, or the fuzz summary.
+# Adds a stage's test counts from its log: the line "NAME: P passed, F failed" a stage script
+# prints last, else ctest's "... N tests failed out of T", else the fuzz summary.
 count_tests() {
   local log=$1 ok=$2 line p f
-  line=$(grep -h -E 'tests failed out of [0-9]+' "$log" 2>/dev/null | tail -n1)
-  if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
-    f=${BASH_REMATCH[1]}; p=$((BASH_REMATCH[2] - f))
+  line=$(grep -h -E '^[a-z+.-]+: [0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n1)
+  if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}
   else
-    line=$(grep -h -E '^[a-z+.-]+: [0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n1)
-    if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-      p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}
+    line=$(grep -h -E 'tests failed out of [0-9]+' "$log" 2>/dev/null | tail -n1)
+    if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+      f=${BASH_REMATCH[1]}; p=$((BASH_REMATCH[2] - f))
     else
       line=$(grep -h -E '^fuzz: ' "$log" 2>/dev/null | tail -n1)
       if [[ $line =~ ^fuzz:\ ([0-9]+)\ targets\ ran ]]; then
@@ -106,6 +111,9 @@ if [[ $fuzz_seconds != 0 ]]; then
 else
   skip_stage "fuzz" "AWORK_MCP_FUZZ_SECONDS=0"
 fi
+
+run_stage "clang + libc++ (macOS)" build/test-libcxx.log '^libc\+\+: [0-9]+ passed' stage_libcxx
+run_stage "Linux packages" build/test-package.log '^package: [0-9]+ passed' stage_package
 
 echo
 echo "== summary"
