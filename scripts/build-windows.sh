@@ -101,11 +101,13 @@ EOF
   echo "building OpenSSL for mingw64 from $(basename "$tree") (a few minutes; log: $deps/openssl-build.log)" >&2
   rm -rf "$openssl_prefix"
   # Only the two static libraries: no DLLs, no tests, no engines or provider modules (the
-  # default provider is built in), no openssl.cnf read at start-up.
+  # default provider is built in), no openssl.cnf read at start-up. Nothing is read from
+  # OPENSSLDIR then (the trust store comes from Windows or SSL_CERT_FILE / SSL_CERT_DIR): it is
+  # given as Windows' usual place, and absolute for Configure, so that no build path ends up in it.
   run "$deps/openssl-configure.log" "configuring OpenSSL" \
     env -C "$tree" CC=gcc-posix ./Configure mingw64 --cross-compile-prefix=x86_64-w64-mingw32- \
       no-shared no-tests no-engine no-module no-autoload-config \
-      --prefix="$openssl_prefix" --openssldir="C:/Program Files/Common Files/SSL" --libdir=lib
+      --prefix="$openssl_prefix" --openssldir="/Program Files/Common Files/SSL" --libdir=lib
   run "$deps/openssl-build.log" "building OpenSSL" make -C "$tree" -j"$jobs" build_libs
   run "$deps/openssl-install.log" "installing OpenSSL" make -C "$tree" install_dev
   rm -rf "$src"

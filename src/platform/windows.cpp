@@ -94,7 +94,9 @@ struct stop_target : std::enable_shared_from_this<stop_target> {
 };
 
 // The console control handler runs on a thread the system starts for it. One stop_watch at a
-// time receives its events.
+// time receives its events. Windows sends LOGOFF and SHUTDOWN only to processes without
+// user32.dll, which OpenSSL's static library brings in; there the editor's death (the parent
+// watch) or the end of stdin ends the bridge at logoff and shutdown.
 std::mutex console_mutex;
 std::shared_ptr<stop_target> console_target;
 

@@ -56,14 +56,20 @@ void add_system_store(X509_STORE* store, const wchar_t* name) {
 }  // namespace
 
 void load_system_trust_store(ssl::context& ctx) {
-  if (std::getenv(X509_get_default_cert_file_env()) || std::getenv(X509_get_default_cert_dir_env())) {
-    ctx.set_default_verify_paths();  // SSL_CERT_FILE / SSL_CERT_DIR, as OpenSSL reads them
-    return;
+  // SSL_CERT_FILE and SSL_CERT_DIR (a ';'-separated list) replace the Windows stores, as they
+  // replace OpenSSL's default paths elsewhere. Those defaults themselves (under OPENSSLDIR, a
+  // path of the build machine) are never read: anyone may create folders at the root of C:.
+  const char* file = std::getenv(X509_get_default_cert_file_env());
+  const char* dir = std::getenv(X509_get_default_cert_dir_env());
+  if (file || dir) {
+    if (file && *file) SSL_CTX_load_verify_file(ctx.native_handle(), file);
+    if (dir && *dir) SSL_CTX_load_verify_dir(ctx.native_handle(), dir);
+  } else {
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx.native_handle());
+    add_system_store(store, L"ROOT");
+    add_system_store(store, L"CA");
   }
-  X509_STORE* store = SSL_CTX_get_cert_store(ctx.native_handle());
-  add_system_store(store, L"ROOT");
-  add_system_store(store, L"CA");
-  ERR_clear_error();  // a certificate OpenSSL could not parse leaves only an error queue entry
+  ERR_clear_error();  // a file or certificate OpenSSL could not read leaves only an error queue entry
 }
 
 }  // namespace awork_mcp::platform
