@@ -6,6 +6,7 @@
 #   4. build and run every test with clang and libc++, as on macOS (scripts/test-libcxx.sh)
 #   5. build the .deb and .tar.gz, install the .deb in a clean Debian 12 root and use it
 #                                                                 (scripts/test-package.sh)
+#   6. cross-build awork-mcp.exe and run its tests under wine     (scripts/test-windows.sh)
 # and closes with one line per stage and a last line "N passed, M failed" that adds up the tests
 # of every stage (a fuzz target counts as one test; a stage that failed before it could count
 # counts as one failure). It exits non-zero if any stage failed, or if ctest reports a test that
@@ -48,6 +49,7 @@ stage_sanitize() {
 stage_fuzz() { scripts/fuzz.sh "$fuzz_seconds" 2>&1 | tee build/test-fuzz.log; }
 stage_libcxx() { scripts/test-libcxx.sh 2>&1 | tee build/test-libcxx.log; }
 stage_package() { scripts/test-package.sh 2>&1 | tee build/test-package.log; }
+stage_windows() { scripts/test-windows.sh 2>&1 | tee build/test-windows.log; }
 
 names=()
 results=()
@@ -114,6 +116,7 @@ fi
 
 run_stage "clang + libc++ (macOS)" build/test-libcxx.log '^libc\+\+: [0-9]+ passed' stage_libcxx
 run_stage "Linux packages" build/test-package.log '^package: [0-9]+ passed' stage_package
+run_stage "Windows under wine" build/test-windows.log '^windows: [0-9]+ passed' stage_windows
 
 echo
 echo "== summary"

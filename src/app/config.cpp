@@ -1,10 +1,9 @@
 #include "awork_mcp/app/config.hpp"
 
+#include "awork_mcp/platform/platform.hpp"
 #include "awork_mcp/version.hpp"
 
 #include <CLI/CLI.hpp>
-
-#include <sys/stat.h>
 
 #include <fstream>
 #include <iostream>
@@ -33,8 +32,7 @@ std::string read_key_file(const std::string& path) {
   content << in.rdbuf();
   auto key = trimmed(content.str());
   if (key.empty()) throw std::runtime_error("--api-key-file " + path + " is empty");
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+  if (platform::readable_by_others(path))
     std::cerr << "awork-mcp: warning: " << path << " is readable by other users; chmod 600 it\n";
   return key;
 }

@@ -7,9 +7,6 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
-#include <filesystem>
-
 namespace awork_mcp {
 
 namespace {
@@ -51,34 +48,11 @@ void http_connection::expires_after(std::chrono::milliseconds timeout) {
     tcp().expires_never();
 }
 
-// The system trust store. Where the distribution keeps a hashed certificate directory (Debian's
-// /etc/ssl/certs), OpenSSL looks up only the CA a server's chain needs; loading the bundle file
-// instead parses every CA at start-up (~50 ms and ~2 MB). SSL_CERT_FILE / SSL_CERT_DIR still win.
-void use_system_trust_store(ssl::context& ctx) {
-  const char* dir = X509_get_default_cert_dir();
-  const bool overridden = std::getenv(X509_get_default_cert_file_env()) || std::getenv(X509_get_default_cert_dir_env());
-  std::error_code ec;
-  bool hashed_dir = false;
-  if (!overridden && std::filesystem::is_directory(dir, ec)) {
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-      auto name = entry.path().filename().string();
-      if (name.size() == 10 && name[8] == '.' && name[9] == '0') {  // e.g. 002c0b4f.0
-        hashed_dir = true;
-        break;
-      }
-    }
-  }
-  if (hashed_dir)
-    ctx.add_verify_path(dir);
-  else
-    ctx.set_default_verify_paths();
-}
-
 ssl::context make_tls_context(const std::string& ca_file) {
   ssl::context ctx(ssl::context::tls_client);
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  use_system_trust_store(ctx);
+  platform::load_system_trust_store(ctx);
   if (!ca_file.empty()) ctx.load_verify_file(ca_file);
   ctx.set_verify_mode(ssl::verify_peer);
   return ctx;

@@ -23,6 +23,15 @@ std::string bridge_binary() {
   return AWORK_MCP_BINARY_PATH;
 }
 
+std::vector<std::string> bridge_command() {
+  const char* command = std::getenv("AWORK_MCP_BRIDGE_COMMAND");
+  if (!command || !*command) return {bridge_binary()};
+  std::vector<std::string> words;
+  std::istringstream in(command);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
 temp_dir::temp_dir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "awork-mcp-test-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
@@ -47,13 +56,17 @@ bridge_process::bridge_process(const options& opts) {
   int err_fd = ::mkstemp(stderr_template);
   stderr_path_ = stderr_template;
 
-  std::vector<std::string> argv_storage{bridge_binary()};
+  std::vector<std::string> argv_storage = opts.command.empty() ? bridge_command() : opts.command;
   argv_storage.insert(argv_storage.end(), opts.args.begin(), opts.args.end());
   std::vector<std::string> env_storage{"PATH=/usr/bin:/bin"};
   for (const auto& [k, v] : opts.env) env_storage.push_back(k + "=" + v);
-  // Sanitizer builds: keep their options, and do not let a leak report change the exit code silently.
-  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+  // Sanitizer builds: keep their options, and do not let a leak report change the exit code
+  // silently. A bridge run through wine (AWORK_MCP_BRIDGE_COMMAND) needs wine's own settings.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "WINEPREFIX", "WINEDEBUG", "WINESERVER",
+                           "WINELOADER", "WINEDLLOVERRIDES"})
     if (const char* value = std::getenv(name)) env_storage.push_back(std::string(name) + "=" + value);
+  if (const char* home = std::getenv("HOME"); home && argv_storage.size() > opts.args.size() + 1)
+    env_storage.push_back(std::string("HOME=") + home);  // wine looks for its prefix there
   std::vector<char*> argv, envp;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);

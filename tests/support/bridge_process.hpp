@@ -15,6 +15,7 @@ namespace test_support {
 class bridge_process {
  public:
   struct options {
+    std::vector<std::string> command;  ///< what starts the bridge, before args; empty: bridge_command()
     std::vector<std::string> args;
     std::map<std::string, std::string> env;  ///< added to a minimal environment
     std::optional<std::string> stdin_file;   ///< read stdin from this regular file instead of a pipe
@@ -67,8 +68,13 @@ class bridge_process {
   std::optional<int> exit_code_;
 };
 
-/// Path of the binary under test.
+/// Path of the binary under test (AWORK_MCP_BINARY overrides the one built with the tests).
 std::string bridge_binary();
+
+/// The command that starts the bridge, before its arguments: the binary under test, or the words
+/// of AWORK_MCP_BRIDGE_COMMAND (split on spaces), e.g. "/usr/lib/wine/wine64 /path/awork-mcp.exe"
+/// to test the Windows program under wine (scripts/test-windows.sh).
+std::vector<std::string> bridge_command();
 
 /// Makes a private temporary directory, removed with its contents on destruction.
 class temp_dir {

@@ -6,7 +6,9 @@
 #include "awork_mcp/net/net.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace awork_mcp::platform {
@@ -22,6 +24,25 @@ bool closed_by_peer(tcp::socket& socket);
 
 /// Ignores SIGPIPE where it exists, so that a closed stdout or socket is an error code, not a death.
 void ignore_broken_pipes();
+
+/// Adds the system's trusted certificate authorities to a TLS client context: OpenSSL's default
+/// paths on POSIX (Debian's hashed /etc/ssl/certs where there is one); the ROOT and CA system
+/// stores on Windows, which OpenSSL does not read by itself (they hold a company's inspection CA).
+/// Where SSL_CERT_FILE or SSL_CERT_DIR is set, those are used instead, as OpenSSL does.
+void load_system_trust_store(ssl::context& ctx);
+
+/// The per-user directory for this program's files (it may not exist yet): %APPDATA%\awork-mcp
+/// on Windows; $XDG_CONFIG_HOME/awork-mcp, else ~/Library/Application Support/awork-mcp on macOS
+/// and ~/.config/awork-mcp elsewhere. Empty if no home directory can be found.
+std::filesystem::path config_dir();
+
+/// The POSIX rule behind config_dir(), with the environment injected (for tests). `macos` picks
+/// the macOS default. An XDG_CONFIG_HOME that is empty or relative is ignored, as the XDG spec says.
+std::filesystem::path posix_config_dir(bool macos, const std::function<const char*(const char*)>& env);
+
+/// Whether other users may read the file (a key file should be private). POSIX: group or other
+/// permission bits. Windows: false (access is governed by ACLs, private under the user's profile).
+bool readable_by_others(const std::string& path);
 
 /// What asks the bridge to stop: SIGINT/SIGTERM (POSIX), Ctrl-C, Ctrl-Break, console close,
 /// logoff and shutdown events (Windows); and the death of the parent process (the editor), after

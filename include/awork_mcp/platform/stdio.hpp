@@ -34,7 +34,8 @@ std::unique_ptr<input_stream> open_stdin(net::any_io_executor ex);
 std::unique_ptr<output_stream> open_stdout(net::any_io_executor ex);
 
 /// Puts stdin and stdout back the way they were found when it goes out of scope (Asio makes
-/// POSIX descriptors non-blocking, a mode shared with the parent's terminal).
+/// POSIX descriptors non-blocking, a mode shared with the parent's terminal; on Windows a console
+/// on stdout is switched to UTF-8 while the bridge runs).
 class stdio_restorer {
  public:
   stdio_restorer();
