@@ -4,7 +4,8 @@
 #              man page's test, and clang with its libFuzzer runtime for scripts/fuzz.sh)
 #   --fuzz     also clang and its libFuzzer runtime
 #   --libcxx   also clang and LLVM's libc++ (scripts/test-libcxx.sh)
-#   --package  also what makes and checks the packages: dpkg-shlibdeps, debootstrap (scripts/package.sh,
+#   --package  also what makes and checks the packages: dpkg-shlibdeps, file (CPack's .deb generator
+#              runs it to find the binaries whose libraries it lists), debootstrap (scripts/package.sh,
 #              scripts/test-package.sh)
 # Several may be given.
 # apt's output goes to build/install-deps.log and is shown only when the install fails.
@@ -18,7 +19,7 @@ for option in "$@"; do
     --tests) packages+=(libgtest-dev openssl nodejs npm groff-base "${fuzz_packages[@]}") ;;
     --fuzz) packages+=("${fuzz_packages[@]}") ;;
     --libcxx) packages+=(clang libc++-14-dev libc++abi-14-dev) ;;
-    --package) packages+=(dpkg-dev debootstrap) ;;
+    --package) packages+=(dpkg-dev file debootstrap) ;;
     *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done
