@@ -12,6 +12,16 @@ boost::json::value parse_json(std::string_view text, boost::system::error_code& 
   return boost::json::parse(text, ec, {}, options);
 }
 
+std::string nested_string(std::string_view text, std::string_view outer, std::string_view inner) {
+  boost::system::error_code ec;
+  auto parsed = parse_json(text, ec);
+  if (ec || !parsed.is_object()) return {};
+  const auto* object = parsed.get_object().if_contains(outer);
+  if (!object || !object->is_object()) return {};
+  const auto* value = object->get_object().if_contains(inner);
+  return value && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
 void fold_onto_one_line(std::string& text) {
   std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
 }

@@ -16,17 +16,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// The error message of a JSON-RPC error body, or empty.
-std::string error_message_of(std::string_view body) {
-  boost::system::error_code ec;
-  auto parsed = parse_json(body, ec);
-  if (ec || !parsed.is_object()) return {};
-  const auto* error = parsed.get_object().if_contains("error");
-  if (!error || !error->is_object()) return {};
-  const auto* message = error->get_object().if_contains("message");
-  return message && message->is_string() ? std::string(message->get_string()) : std::string();
-}
-
 std::optional<seconds> delta_seconds(std::string_view text) {
   text = trim(text);
   long long value = 0;
@@ -91,7 +80,7 @@ bool is_session_expiry(unsigned status, bool had_session, std::string_view body)
   if (status != 400) return false;
   // The exact words of the reference SDK servers (TypeScript: "Bad Request: No valid session ID
   // provided"; Python: "Bad Request: Missing session ID" / "Session not found").
-  const auto message = lower(error_message_of(body));
+  const auto message = lower(nested_string(body, "error", "message"));
   return message.starts_with("bad request: no valid session id") || message == "bad request: missing session id" ||
          message.find("session not found") != std::string::npos;
 }

@@ -27,17 +27,6 @@ void log_exception(const char* what, std::exception_ptr e) {
   }
 }
 
-// The protocolVersion of an initialize result (the message is small: parsing it is cheap).
-std::string protocol_version_of(std::string_view initialize_response) {
-  boost::system::error_code ec;
-  auto v = parse_json(initialize_response, ec);
-  if (ec || !v.is_object()) return {};
-  const auto* result = v.get_object().if_contains("result");
-  if (!result || !result->is_object()) return {};
-  const auto* version = result->get_object().if_contains("protocolVersion");
-  return version && version->is_string() ? std::string(version->get_string()) : std::string();
-}
-
 }  // namespace
 
 bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<credential_source> credential,
@@ -217,7 +206,7 @@ awaitable<void> bridge::emit(const classified_message& message, std::string&& li
     }
     if (key == client_initialize_key_) {
       client_initialize_key_.clear();
-      initialize_protocol_version_ = protocol_version_of(line);
+      initialize_protocol_version_ = nested_string(line, "result", "protocolVersion");
     }
   } else if (ledger_.closed()) {
     co_return;  // after shutdown answered what was left, late messages are dropped
@@ -320,7 +309,7 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
     const deliver_fn deliver = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
       if (m.kind == message_kind::response && id_key(m.id) == internal_key) {
         answered = true;  // the editor has its initialize result already: this one is not forwarded
-        version = protocol_version_of(line);
+        version = nested_string(line, "result", "protocolVersion");
         co_return;
       }
       co_await emit(m, std::move(line));

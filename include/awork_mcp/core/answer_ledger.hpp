@@ -28,7 +28,6 @@ class answer_ledger {
   /// Stops admitting and hands back every id still owed (each gets its one answer now).
   std::vector<boost::json::value> close();
   bool closed() const { return closed_; }
-  std::size_t size() const { return owed_.size(); }
 
  private:
   std::unordered_map<std::string, boost::json::value> owed_;

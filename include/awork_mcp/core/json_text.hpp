@@ -19,6 +19,10 @@ inline constexpr std::size_t max_json_depth = 1000;
 /// that read a value out of a message; messages that pass through are never parsed this way.
 boost::json::value parse_json(std::string_view text, boost::system::error_code& ec);
 
+/// The string at `outer`.`inner` of a JSON object text (such as error.message, or
+/// result.protocolVersion), or empty when the text is not such an object.
+std::string nested_string(std::string_view text, std::string_view outer, std::string_view inner);
+
 /// Puts a valid JSON text on one line. Raw CR and LF cannot occur inside JSON strings, so in valid
 /// JSON they are whitespace between tokens: each becomes a space, and no other byte changes.
 void fold_onto_one_line(std::string& text);

@@ -23,7 +23,6 @@ class listener {
   void stop();
   /// Waits (at most until `deadline`) until the stream got its first answer, whatever it was.
   awaitable<void> wait_first_answer(std::chrono::steady_clock::time_point deadline);
-  bool running() const { return current_ && !current_->finished; }
 
  private:
   /// What one listening coroutine owns: its cancellation and whether it got an answer yet.

@@ -30,8 +30,6 @@ class stdout_writer {
   awaitable<void> flush();
   void stop();
   bool broken() const { return broken_; }
-  /// Bytes queued or being written.
-  std::size_t queued_bytes() const { return queued_bytes_; }
 
  private:
   void push(std::string line);
