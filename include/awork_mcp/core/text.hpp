@@ -29,4 +29,19 @@ inline std::string preview(std::string_view text) {
   return std::string(text.substr(0, limit)) + "… (" + std::to_string(text.size()) + " bytes)";
 }
 
+/// What a server said, fit for a one-line message: control characters as spaces, at most `limit`
+/// bytes (cut before a UTF-8 sequence, never inside one) and "…" when cut.
+inline std::string printable(std::string_view text, std::size_t limit) {
+  bool cut = false;
+  if (text.size() > limit) {
+    cut = true;
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    text = text.substr(0, end);
+  }
+  std::string out(text);
+  std::replace_if(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, ' ');
+  return cut ? out + "…" : out;
+}
+
 }  // namespace awork_mcp
