@@ -19,12 +19,16 @@ std::string form_encode(const form_fields& fields);
 
 /// How the client proves itself at the token endpoint (RFC 6749 §2.3, RFC 7591 §2).
 enum class client_auth { none, basic, post };
-/// The method to use: what registration returned, else the server's preference among
-/// token_endpoint_auth_methods_supported (basic when a secret exists and it is offered or the list
-/// is absent, else post, else none).
+/// The method to use: what registration returned (when it is one of the three), else none without
+/// a secret, else the server's preference among token_endpoint_auth_methods_supported: basic when
+/// it is offered or the list is absent, else post when offered, else basic (RFC 6749 §2.3.1 makes
+/// every server support it for clients with a password).
 client_auth choose_client_auth(std::string_view registered_method, bool has_secret,
                                const std::vector<std::string>& server_methods);
+/// RFC 7591 names: "none", "client_secret_basic", "client_secret_post".
 std::string_view client_auth_name(client_auth method);
+/// The method of an RFC 7591 name; nullopt for any other name.
+std::optional<client_auth> client_auth_from_name(std::string_view name);
 
 struct client_identity {
   std::string client_id;
