@@ -75,6 +75,7 @@ void load_system_trust_store(ssl::context& ctx) {
 }
 
 std::filesystem::path posix_config_dir(bool macos, const std::function<const char*(const char*)>& env) {
+  if (const char* own = env("AWORK_MCP_CONFIG_DIR"); own && own[0]) return own;
   const char* xdg = env("XDG_CONFIG_HOME");
   if (xdg && xdg[0] == '/') return std::filesystem::path(xdg) / "awork-mcp";
   const char* home = env("HOME");

@@ -10,6 +10,7 @@
 #include <windows.h>
 #include <tlhelp32.h>
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,7 @@ bool closed_by_peer(tcp::socket& socket) {
 void ignore_broken_pipes() {}  // Windows has no SIGPIPE: a closed pipe or socket is an error code
 
 std::filesystem::path config_dir() {
+  if (const char* own = std::getenv("AWORK_MCP_CONFIG_DIR"); own && own[0]) return std::filesystem::u8path(own);
   std::wstring appdata(MAX_PATH, L'\0');
   DWORD n = ::GetEnvironmentVariableW(L"APPDATA", appdata.data(), static_cast<DWORD>(appdata.size()));
   if (n >= appdata.size()) {

@@ -26,6 +26,8 @@ const config_dir_case config_dir_cases[] = {
     {"macOS with XDG", true, {{"HOME", "/Users/ann"}, {"XDG_CONFIG_HOME", "/Users/ann/.config"}}, "/Users/ann/.config/awork-mcp"},
     {"no HOME", false, {}, ""},
     {"empty HOME", true, {{"HOME", ""}}, ""},
+    {"own directory wins", false, {{"HOME", "/home/ann"}, {"XDG_CONFIG_HOME", "/cfg"}, {"AWORK_MCP_CONFIG_DIR", "/opt/am"}}, "/opt/am"},
+    {"empty own directory is unset", false, {{"HOME", "/home/ann"}, {"AWORK_MCP_CONFIG_DIR", ""}}, "/home/ann/.config/awork-mcp"},
 };
 
 }  // namespace

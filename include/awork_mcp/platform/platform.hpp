@@ -33,7 +33,8 @@ void load_system_trust_store(ssl::context& ctx);
 
 /// The per-user directory for this program's files (it may not exist yet): %APPDATA%\awork-mcp
 /// on Windows; $XDG_CONFIG_HOME/awork-mcp, else ~/Library/Application Support/awork-mcp on macOS
-/// and ~/.config/awork-mcp elsewhere. Empty if no home directory can be found.
+/// and ~/.config/awork-mcp elsewhere; AWORK_MCP_CONFIG_DIR, when set, wins everywhere (a portable
+/// install, a test). Empty if no home directory can be found.
 std::filesystem::path config_dir();
 
 /// The POSIX rule behind config_dir(), with the environment injected (for tests). `macos` picks

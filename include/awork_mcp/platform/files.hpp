@@ -1,0 +1,45 @@
+#pragma once
+// Private files that several bridges share (the sign-in store), and the user's browser.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace awork_mcp::platform {
+
+/// Creates `dir` and its parents if missing; `dir` itself private to the user (0700 on POSIX).
+/// An error text, or empty on success.
+std::string make_private_dir(const std::filesystem::path& dir);
+
+/// Replaces `path` with `content` so that a reader sees the old file or the new one, never a
+/// part of either: a private (0600) temporary file in the same directory, flushed to disk, then
+/// renamed over `path`. An error text, or empty on success.
+std::string write_private_file(const std::filesystem::path& path, std::string_view content);
+
+/// The whole file, or nullopt if it cannot be read (absent, a directory, ...).
+std::optional<std::string> read_file(const std::filesystem::path& path);
+
+/// An exclusive lock between processes on a lock file (created if missing), held until the object
+/// is destroyed. flock() on POSIX, LockFileEx on Windows: released by the OS if the process dies.
+class file_lock {
+ public:
+  /// Takes the lock if no other process holds it; nullptr if one does or the file cannot be opened.
+  static std::unique_ptr<file_lock> try_acquire(const std::filesystem::path& path);
+  ~file_lock();
+  file_lock(const file_lock&) = delete;
+  file_lock& operator=(const file_lock&) = delete;
+
+ private:
+  explicit file_lock(std::intptr_t handle) : handle_(handle) {}
+  std::intptr_t handle_;
+};
+
+/// Opens `url` in the user's browser without waiting for it: the command in $BROWSER (run by the
+/// shell, the URL as its last argument), else xdg-open (open on macOS, the shell's default on
+/// Windows). The browser's output goes to the null device: stdout carries protocol messages.
+/// False if nothing could be started.
+bool open_browser(const std::string& url);
+
+}  // namespace awork_mcp::platform

@@ -1,0 +1,120 @@
+// POSIX side of platform/files.hpp.
+
+#include "awork_mcp/platform/files.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace awork_mcp::platform {
+
+namespace {
+
+std::string errno_text(const std::string& what, const std::filesystem::path& path) {
+  return what + " " + path.string() + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
+std::string make_private_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create " + dir.string() + ": " + ec.message();
+  if (::chmod(dir.c_str(), 0700) != 0) return errno_text("cannot make private", dir);
+  return {};
+}
+
+std::string write_private_file(const std::filesystem::path& path, std::string_view content) {
+  if (auto error = make_private_dir(path.parent_path()); !error.empty()) return error;
+  std::string temp = path.string() + ".XXXXXX";
+  const int fd = ::mkstemp(temp.data());  // 0600 by definition
+  if (fd < 0) return errno_text("cannot create a file beside", path);
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const auto n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  const bool synced = written == content.size() && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || ::rename(temp.c_str(), path.c_str()) != 0) {
+    auto error = errno_text("cannot write", path);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  return {};
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return std::move(content).str();
+}
+
+std::unique_ptr<file_lock> file_lock::try_acquire(const std::filesystem::path& path) {
+  if (!make_private_dir(path.parent_path()).empty()) return nullptr;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return nullptr;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::unique_ptr<file_lock>(new file_lock(fd));
+}
+
+file_lock::~file_lock() { ::close(static_cast<int>(handle_)); }  // closing releases the flock
+
+bool open_browser(const std::string& url) {
+  std::vector<std::string> argv;
+  if (const char* browser = std::getenv("BROWSER"); browser && *browser) {
+    // "$BROWSER" may be a command with arguments: the shell splits it; the URL stays one argument.
+    argv = {"/bin/sh", "-c", std::string(browser) + " \"$1\"", "awork-mcp-browser", url};
+  } else {
+#ifdef __APPLE__
+    argv = {"open", url};
+#else
+    argv = {"xdg-open", url};
+#endif
+  }
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  // stdin from and stdout to the null device: our stdout is the editor's protocol channel, and a
+  // browser launcher that prints "Opening in existing session" would corrupt it. stderr is kept for
+  // the launcher's own complaints (it goes to the log stream, not to the editor).
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return false;
+  // Reap it whenever it ends, without waiting for it here (a browser may run for hours).
+  std::thread([pid] {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }).detach();
+  return true;
+}
+
+}  // namespace awork_mcp::platform

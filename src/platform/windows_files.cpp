@@ -1,0 +1,98 @@
+// Windows side of platform/files.hpp.
+
+#include "awork_mcp/platform/files.hpp"
+
+#include <windows.h>
+#include <shellapi.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace awork_mcp::platform {
+
+namespace {
+
+std::string last_error_text(const std::string& what, const std::filesystem::path& path) {
+  return what + " " + path.string() + ": error " + std::to_string(::GetLastError());
+}
+
+std::wstring widen(const std::string& s) {
+  if (s.empty()) return {};
+  const int n = ::MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
+  std::wstring w(static_cast<std::size_t>(n), L'\0');
+  ::MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), w.data(), n);
+  return w;
+}
+
+}  // namespace
+
+std::string make_private_dir(const std::filesystem::path& dir) {
+  // Under %APPDATA% the user's profile ACLs already keep other users out.
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create " + dir.string() + ": " + ec.message();
+  return {};
+}
+
+std::string write_private_file(const std::filesystem::path& path, std::string_view content) {
+  if (auto error = make_private_dir(path.parent_path()); !error.empty()) return error;
+  auto temp = path;
+  temp += L".tmp" + std::to_wstring(::GetCurrentProcessId());
+  HANDLE file = ::CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (file == INVALID_HANDLE_VALUE) return last_error_text("cannot create a file beside", path);
+  DWORD written = 0;
+  const bool ok = ::WriteFile(file, content.data(), static_cast<DWORD>(content.size()), &written, nullptr) &&
+                  written == content.size() && ::FlushFileBuffers(file);
+  ::CloseHandle(file);
+  if (!ok || !::MoveFileExW(temp.c_str(), path.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    auto error = last_error_text("cannot write", path);
+    ::DeleteFileW(temp.c_str());
+    return error;
+  }
+  return {};
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return std::move(content).str();
+}
+
+std::unique_ptr<file_lock> file_lock::try_acquire(const std::filesystem::path& path) {
+  if (!make_private_dir(path.parent_path()).empty()) return nullptr;
+  HANDLE file = ::CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                              OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (file == INVALID_HANDLE_VALUE) return nullptr;
+  OVERLAPPED whole{};
+  if (!::LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, MAXDWORD, MAXDWORD, &whole)) {
+    ::CloseHandle(file);
+    return nullptr;
+  }
+  return std::unique_ptr<file_lock>(new file_lock(reinterpret_cast<std::intptr_t>(file)));
+}
+
+file_lock::~file_lock() { ::CloseHandle(reinterpret_cast<HANDLE>(handle_)); }  // closing releases the lock
+
+bool open_browser(const std::string& url) {
+  if (const char* browser = std::getenv("BROWSER"); browser && *browser) {
+    std::wstring command = widen(std::string(browser) + " \"" + url + "\"");
+    STARTUPINFOW startup{};
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;  // no handles of ours: stdout is the protocol channel
+    PROCESS_INFORMATION process{};
+    if (!::CreateProcessW(nullptr, command.data(), nullptr, nullptr, FALSE, CREATE_NO_WINDOW, nullptr, nullptr,
+                          &startup, &process))
+      return false;
+    ::CloseHandle(process.hThread);
+    ::CloseHandle(process.hProcess);
+    return true;
+  }
+  const auto result = ::ShellExecuteW(nullptr, L"open", widen(url).c_str(), nullptr, nullptr, SW_SHOWNORMAL);
+  return reinterpret_cast<INT_PTR>(result) > 32;
+}
+
+}  // namespace awork_mcp::platform
