@@ -59,7 +59,16 @@ callback_result judge_callback(std::string_view target, std::string_view callbac
     r.message = std::move(message);
     return r;
   };
-  auto query = boost::urls::parse_query(target.substr(question + 1));
+  auto rejected = [&](std::string message) {
+    r.what = callback_result::verdict::rejected;
+    r.message = std::move(message);
+    return r;
+  };
+  // Boost.URL 1.81's parse_query reads its argument up to a NUL (strlen), past the view's end:
+  // a copy ends where the query ends. A NUL inside cannot be part of a valid query anyway.
+  const std::string query_text(target.substr(question + 1));
+  if (query_text.find('\0') != std::string::npos) return invalid("the redirect's query is not valid");
+  auto query = boost::urls::parse_query(query_text);
   if (!query) return invalid("the redirect's query is not valid");
 
   // The form decoding of the query ("+" is a space). A parameter sent twice is refused: which one
@@ -81,17 +90,17 @@ callback_result judge_callback(std::string_view target, std::string_view callbac
   if (!state || *state != expected.state) return invalid("state does not match: not this sign-in's answer");
   // RFC 9207 §2.4: iss is checked on error responses too, before anything else is believed.
   if (iss && *iss != expected.issuer)
-    return invalid("the redirect comes from issuer \"" + printable(*iss, 200) + "\", not \"" + expected.issuer +
-                   "\" (RFC 9207): not this sign-in's answer");
+    return rejected("the redirect comes from issuer \"" + printable(*iss, 200) + "\", not \"" + expected.issuer +
+                   "\" (RFC 9207): refusing it");
   if (!iss && expected.iss_required)
-    return invalid("the redirect has no iss, which the authorization server promised to send (RFC 9207)");
+    return rejected("the redirect has no iss, which the authorization server promised to send (RFC 9207)");
   if (error) {
     r.what = callback_result::verdict::denied;
     r.message = printable(*error, 200);
     if (error_description && !error_description->empty()) r.message += ": " + printable(*error_description, 200);
     return r;
   }
-  if (!code || code->empty()) return invalid("the redirect has no authorization code");
+  if (!code || code->empty()) return rejected("the redirect has no authorization code");
   r.what = callback_result::verdict::code;
   r.code = *code;
   return r;

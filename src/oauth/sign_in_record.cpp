@@ -90,6 +90,7 @@ std::string to_json(const sign_in_record& record) {
     tokens["expires_at"] =
         std::chrono::duration_cast<std::chrono::seconds>(record.tokens.expires_at->time_since_epoch()).count();
   object o = {{"resource", record.resource},
+              {"resource_indicator", record.resource_indicator},
               {"issuer", record.issuer},
               {"token_endpoint", record.token_endpoint},
               {"revocation_endpoint", record.revocation_endpoint},
@@ -106,6 +107,7 @@ std::optional<sign_in_record> sign_in_record_from_json(std::string_view json) {
     strict_reader r(*o);
     sign_in_record record;
     record.resource = r.text("resource", true);
+    record.resource_indicator = r.text("resource_indicator", false);
     record.issuer = r.text("issuer", true);
     record.token_endpoint = r.text("token_endpoint", true);
     record.revocation_endpoint = r.text("revocation_endpoint", false);

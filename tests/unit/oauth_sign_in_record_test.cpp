@@ -15,6 +15,7 @@ namespace {
 sign_in_record sample_record() {
   sign_in_record r;
   r.resource = "https://h.example/mcp";
+  r.resource_indicator = "https://h.example";
   r.issuer = "https://auth.example";
   r.token_endpoint = "https://auth.example/token";
   r.revocation_endpoint = "https://auth.example/revoke";
@@ -25,12 +26,13 @@ sign_in_record sample_record() {
 }
 
 const std::string sample_json =
-    R"({"resource":"https://h.example/mcp","issuer":"https://auth.example","token_endpoint":"https://auth.example/token",)"
+    R"({"resource":"https://h.example/mcp","resource_indicator":"https://h.example","issuer":"https://auth.example","token_endpoint":"https://auth.example/token",)"
     R"("revocation_endpoint":"https://auth.example/revoke","client":{"client_id":"c1","client_secret":"s\"1","auth":"client_secret_basic"},)"
     R"("redirect_uri":"http://127.0.0.1:5000/callback","tokens":{"access_token":"at","refresh_token":"rt","scope":"a b","expires_at":1700000123}})";
 
 void expect_same(const sign_in_record& a, const sign_in_record& b) {
   EXPECT_EQ(a.resource, b.resource);
+  EXPECT_EQ(a.resource_indicator, b.resource_indicator);
   EXPECT_EQ(a.issuer, b.issuer);
   EXPECT_EQ(a.token_endpoint, b.token_endpoint);
   EXPECT_EQ(a.revocation_endpoint, b.revocation_endpoint);

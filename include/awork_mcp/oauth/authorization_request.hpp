@@ -34,7 +34,8 @@ struct callback_result {
   enum class verdict {
     code,           ///< `code` is the authorization code to exchange
     denied,         ///< the server returned an error (the user said no, ...): `message`
-    invalid,        ///< wrong or missing state, iss mismatch, no code: `message`; never exchange
+    invalid,        ///< not this sign-in's answer (wrong or missing state): refuse it, keep waiting
+    rejected,       ///< this sign-in's answer (its state), but unusable: iss mismatch, no code; end the sign-in
     not_a_callback  ///< another path or no query (a favicon request): ignore, keep waiting
   } what = verdict::not_a_callback;
   std::string code;

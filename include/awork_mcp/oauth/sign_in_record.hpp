@@ -12,7 +12,8 @@
 namespace awork_mcp {
 
 struct sign_in_record {
-  std::string resource;   ///< canonical URI of the MCP server
+  std::string resource;   ///< canonical URI of the MCP server (the store's key)
+  std::string resource_indicator;  ///< the RFC 8707 `resource` sent: the metadata's, verbatim
   std::string issuer;
   std::string token_endpoint;
   std::string revocation_endpoint;
