@@ -8,8 +8,8 @@ static_bearer_credential::static_bearer_credential(std::optional<std::string> to
 
 awaitable<std::optional<std::string>> static_bearer_credential::authorization() { co_return header_value_; }
 
-awaitable<bool> static_bearer_credential::refresh_after_rejection(const std::optional<std::string>&) {
-  co_return false;  // a fixed key does not get better by asking again
+awaitable<credential_renewal> static_bearer_credential::renew_after_rejection(const credential_rejection&) {
+  co_return credential_renewal{};  // a fixed key does not get better by asking again
 }
 
 }  // namespace awork_mcp

@@ -1,5 +1,7 @@
 #include "awork_mcp/core/reply_policy.hpp"
 
+#include "awork_mcp/oauth/www_authenticate.hpp"
+
 #include "awork_mcp/core/json_text.hpp"
 #include "awork_mcp/core/redirect_rules.hpp"
 #include "awork_mcp/core/text.hpp"
@@ -61,6 +63,11 @@ reply_decision fail_with(const reply_facts& r, std::optional<seconds> retry_afte
 
 }  // namespace
 
+bool asks_for_more_scope(std::string_view www_authenticate) {
+  const auto challenge = parse_bearer_challenge(www_authenticate);
+  return challenge && challenge->error == "insufficient_scope";
+}
+
 bool needs_error_body(unsigned status) { return status >= 300; }
 
 std::optional<seconds> retry_delay(std::string_view ratelimit_reset, std::string_view retry_after,
@@ -105,6 +112,8 @@ reply_decision decide_reply(const reply_facts& r, const retries_used& used, cons
     return fail_with(r);
   }
   if (r.status == 401 && used.refreshes < reply_limits::max_refreshes) return {reply_action::refresh_credential};
+  if (r.status == 403 && asks_for_more_scope(r.www_authenticate) && used.step_ups < reply_limits::max_step_ups)
+    return {reply_action::refresh_credential};
   if (r.status == 429 || r.status == 503) {
     auto wait = retry_delay(r.ratelimit_reset, r.retry_after, r.now);
     if (r.status == 429 || wait) {

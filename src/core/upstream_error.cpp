@@ -29,6 +29,7 @@ std::ostream& operator<<(std::ostream& os, failure_kind k) {
     case failure_kind::too_large: return os << "too_large";
     case failure_kind::redirect: return os << "redirect";
     case failure_kind::refused: return os << "refused";
+    case failure_kind::sign_in: return os << "sign_in";
     case failure_kind::http_status: return os << "http_status";
     case failure_kind::bad_body: return os << "bad_body";
     case failure_kind::stream_ended: return os << "stream_ended";
@@ -121,6 +122,11 @@ rpc_error to_rpc_error(const upstream_failure& f, const endpoint& server) {
     case failure_kind::refused:
       e.code = f.kind == failure_kind::redirect ? rpc_code::connection_failed : rpc_code::internal_error;
       e.message = f.detail;
+      break;
+    case failure_kind::sign_in:
+      e.code = rpc_code::http_error;
+      e.data["httpStatus"] = 401;
+      e.message = "not signed in to " + who + ": " + f.detail;
       break;
     case failure_kind::stream_ended:
       e.code = rpc_code::connection_failed;

@@ -77,6 +77,15 @@ std::string_view http_response::header(std::string_view name) const {
   return it == parser_.get().end() ? std::string_view{} : std::string_view(it->value());
 }
 
+std::string http_response::header_values(std::string_view name) const {
+  std::string joined;
+  for (auto [it, end] = parser_.get().equal_range(name); it != end; ++it) {
+    if (!joined.empty()) joined += ", ";
+    joined += it->value();
+  }
+  return joined;
+}
+
 awaitable<boost::system::error_code> http_response::read_head() {
   connection_->expires_after(idle_timeout_);
   auto [ec, n] = co_await std::visit(

@@ -152,6 +152,8 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     facts.body = error_body;
     facts.retry_after = response.header("Retry-After");
     facts.ratelimit_reset = response.header("ratelimit-reset");
+    const auto www_authenticate = response.header_values("WWW-Authenticate");
+    facts.www_authenticate = www_authenticate;
     facts.had_session = !headers.session_id.empty();
     facts.awaits_answer = !message.keys.empty();
     facts.now = std::chrono::system_clock::now();
@@ -182,10 +184,14 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
       case reply_action::renew_session:
         co_return exchange_result{exchange_result::ending::renew_session,
                                   describe_http_status(status, facts.reason, facts.content_type, error_body, {}), {}};
-      case reply_action::refresh_credential:
-        ++used.refreshes;
-        if (co_await credential_.refresh_after_rejection(authorization)) continue;
+      case reply_action::refresh_credential: {
+        ++(status == 403 ? used.step_ups : used.refreshes);
+        credential_rejection rejection{authorization, status, www_authenticate};
+        auto renewal = co_await credential_.renew_after_rejection(rejection);
+        if (renewal.retry) continue;
+        if (!renewal.problem.empty()) co_return failed({failure_kind::sign_in, renewal.problem});
         co_return failed(describe_http_status(status, facts.reason, facts.content_type, error_body, {}));
+      }
       case reply_action::wait_and_retry:
         ++used.rate_limit_waits;
         spdlog::info("{} was rate limited (HTTP {}); retrying in {} ms", what, status, decision.wait.count());

@@ -147,3 +147,30 @@ TEST(redirect_rules, refusals_never_show_the_query) {
   EXPECT_FALSE(d.follow);
   EXPECT_EQ(d.refusal.find("SECRET"), std::string::npos) << d.refusal;
 }
+
+TEST(reply_policy, a_403_asking_for_more_scope_is_a_step_up_with_a_limit) {
+  struct row {
+    const char* name;
+    unsigned status;
+    const char* www_authenticate;
+    int step_ups;
+    reply_action expected;
+  };
+  const std::vector<row> rows = {
+      {"insufficient_scope", 403, R"(Bearer error="insufficient_scope", scope="mcp:write")", 0, reply_action::refresh_credential},
+      {"second step-up", 403, R"(Bearer error="insufficient_scope", scope="mcp:write")", 1, reply_action::refresh_credential},
+      {"past the limit", 403, R"(Bearer error="insufficient_scope", scope="mcp:write")", reply_limits::max_step_ups, reply_action::fail},
+      {"403 without a challenge", 403, "", 0, reply_action::fail},
+      {"403 for another reason", 403, R"(Bearer error="invalid_token")", 0, reply_action::fail},
+      {"another scheme", 403, R"(Basic realm="insufficient_scope")", 0, reply_action::fail},
+  };
+  for (const auto& r : rows) {
+    reply_facts facts;
+    facts.status = r.status;
+    facts.www_authenticate = r.www_authenticate;
+    facts.awaits_answer = true;
+    retries_used used;
+    used.step_ups = r.step_ups;
+    EXPECT_EQ(decide_reply(facts, used, reply_limits{}).action, r.expected) << r.name;
+  }
+}

@@ -20,6 +20,7 @@ struct reply_facts {
   std::string_view body;           ///< read only for statuses >= 300 (bounded)
   std::string_view retry_after;    ///< Retry-After
   std::string_view ratelimit_reset;  ///< ratelimit-reset (seconds)
+  std::string_view www_authenticate; ///< every WWW-Authenticate field, joined
   bool had_session = false;        ///< the request carried an Mcp-Session-Id
   bool awaits_answer = false;      ///< it carried requests that need a response
   std::chrono::system_clock::time_point now{};  ///< for a Retry-After given as an HTTP date
@@ -31,6 +32,7 @@ struct retries_used {
   int refreshes = 0;
   int rate_limit_waits = 0;
   int redirects = 0;
+  int step_ups = 0;  ///< new sign-ins for more scope after 403 insufficient_scope
 };
 
 struct reply_limits {
@@ -38,6 +40,7 @@ struct reply_limits {
   std::chrono::milliseconds max_retry_wait{std::chrono::seconds(10)};
   static constexpr int max_renewals = 1;
   static constexpr int max_refreshes = 1;
+  static constexpr int max_step_ups = 2;
   static constexpr int max_rate_limit_waits = 3;
 };
 
@@ -46,7 +49,7 @@ enum class reply_action {
   read_stream,         ///< an event stream
   accepted,            ///< no body to read (202, or an empty reply to a notification/response)
   renew_session,       ///< the server forgot the session: initialize again, then resend
-  refresh_credential,  ///< 401: ask the credential for a fresh token, then resend
+  refresh_credential,  ///< 401 (or 403 insufficient_scope): ask the credential to renew, then resend
   wait_and_retry,      ///< rate limited: wait, then resend
   follow_redirect,     ///< 307/308: resend to the Location
   fail,                ///< report `failure`
@@ -57,6 +60,10 @@ struct reply_decision {
   std::chrono::milliseconds wait{0};
   upstream_failure failure;
 };
+
+/// Whether a WWW-Authenticate says the token lacks scope (RFC 6750 insufficient_scope): a step-up
+/// sign-in may help.
+bool asks_for_more_scope(std::string_view www_authenticate);
 
 /// Whether a status 300 or more needs its body read before decide_reply() can decide.
 bool needs_error_body(unsigned status);

@@ -22,6 +22,7 @@ enum class failure_kind {
   stream_ended,
   redirect,      ///< a redirect that is not followed
   refused,       ///< the bridge itself declined to send (an unsafe header, too many waiting requests)
+  sign_in,       ///< no usable OAuth sign-in: the detail says why and what to do
   shutdown
 };
 std::ostream& operator<<(std::ostream&, failure_kind);

@@ -55,6 +55,8 @@ class http_response {
   unsigned status() const { return parser_.get().result_int(); }
   std::string_view reason() const { return parser_.get().reason(); }
   std::string_view header(std::string_view name) const;
+  /// Every field of that name, joined by ", " (WWW-Authenticate may come as several).
+  std::string header_values(std::string_view name) const;
   std::string media_type() const;
 
   /// A stream may run for hours: lifts the body limit (the SSE parser bounds each event instead).
