@@ -1,0 +1,149 @@
+#include "awork_mcp/auth/oauth_credential.hpp"
+
+#include "awork_mcp/oauth/scopes.hpp"
+#include "awork_mcp/oauth/www_authenticate.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace awork_mcp {
+
+namespace {
+
+// Renew this long before expiry, so that a request never leaves with a token about to die.
+constexpr auto renew_margin = std::chrono::seconds(120);
+// After a failed early renewal, keep the current token this long before trying again.
+constexpr auto early_retry_pause = std::chrono::seconds(30);
+constexpr auto lock_poll = std::chrono::milliseconds(100);
+
+std::string token_of(const std::optional<std::string>& authorization) {
+  constexpr std::string_view bearer = "Bearer ";
+  if (!authorization || authorization->compare(0, bearer.size(), bearer) != 0) return {};
+  return authorization->substr(bearer.size());
+}
+
+}  // namespace
+
+oauth_credential::oauth_credential(net::any_io_executor ex, oauth_flow& flow, const token_store& store,
+                                   bool sign_in_when_needed)
+    : executor_(ex), flow_(flow), store_(store), sign_in_when_needed_(sign_in_when_needed), busy_(ex) {
+  adopt(store_.load(flow_.resource_key()));
+  if (record_) spdlog::info("OAuth: using the stored sign-in for {} (client {})", flow_.server().display(), record_->client.client_id);
+}
+
+void oauth_credential::adopt(std::optional<sign_in_record> record) {
+  record_ = std::move(record);
+  obtained_at_ = std::chrono::system_clock::now();
+}
+
+bool oauth_credential::due_for_early_renewal() const {
+  const auto now = std::chrono::system_clock::now();
+  if (!record_ || !needs_refresh(record_->tokens, now, renew_margin)) return false;
+  return now - obtained_at_ >= *record_->tokens.expires_at - now;
+}
+
+std::optional<std::string> oauth_credential::header() const {
+  if (!record_ || record_->tokens.access_token.empty()) return std::nullopt;
+  return "Bearer " + record_->tokens.access_token;
+}
+
+awaitable<std::optional<std::string>> oauth_credential::authorization() {
+  if (due_for_early_renewal() && std::chrono::steady_clock::now() >= quiet_until_) {
+    const std::string no_challenge;
+    auto renewed = co_await renew(renewal_reason::expiring, record_->tokens.access_token, no_challenge);
+    if (!renewed.retry) {
+      quiet_until_ = std::chrono::steady_clock::now() + early_retry_pause;
+      spdlog::warn("OAuth: the access token expires soon and could not be renewed yet: {}", renewed.problem);
+    }
+  }
+  co_return header();
+}
+
+awaitable<credential_renewal> oauth_credential::renew_after_rejection(const credential_rejection& rejection) {
+  const auto challenge = parse_bearer_challenge(rejection.www_authenticate);
+  const bool step_up = rejection.status == 403 && challenge && challenge->error == "insufficient_scope";
+  if (rejection.status == 403 && !step_up) co_return credential_renewal{};
+  // A server that asks again for scope this sign-in already holds will not be satisfied by
+  // another browser window: that is a permission the user lacks.
+  if (step_up && record_ && token_of(rejection.authorization) == record_->tokens.access_token &&
+      !challenge->scope.empty() && covers_scopes(record_->tokens.scope, challenge->scope))
+    co_return credential_renewal{false, "the server wants scope \"" + challenge->scope +
+                                            "\", which this sign-in already has; the account may lack the permission"};
+  const auto reason = step_up ? renewal_reason::step_up : renewal_reason::rejected;
+  const auto stale = token_of(rejection.authorization);
+  co_return co_await renew(reason, stale, rejection.www_authenticate);
+}
+
+awaitable<std::unique_ptr<platform::file_lock>> oauth_credential::lock_store(std::chrono::steady_clock::time_point deadline) {
+  net::steady_timer pause(executor_);
+  for (;;) {
+    if (auto lock = store_.try_lock(flow_.resource_key())) co_return lock;
+    // Another bridge is renewing or signing in: its result lands in the store; wait for it.
+    if (std::chrono::steady_clock::now() >= deadline) co_return nullptr;
+    pause.expires_after(lock_poll);
+    co_await pause.async_wait(net::as_tuple(net::use_awaitable));
+  }
+}
+
+awaitable<credential_renewal> oauth_credential::renew(renewal_reason reason, std::string stale,
+                                                      std::string www_authenticate) {
+  auto in_process = co_await busy_.acquire();
+  // Someone in this process renewed while we waited for our turn.
+  if (reason != renewal_reason::step_up && record_ && record_->tokens.access_token != stale && !due_for_early_renewal())
+    co_return credential_renewal{true, {}};
+
+  std::unique_ptr<platform::file_lock> across_processes;
+  if (!store_.dir().empty()) {
+    const auto deadline = std::chrono::steady_clock::now() + flow_.sign_in_timeout() + std::chrono::seconds(30);
+    across_processes = co_await lock_store(deadline);
+    if (!across_processes)
+      co_return credential_renewal{false, "another awork-mcp is still signing in to this server; try again in a moment"};
+  }
+
+  // Another bridge may have renewed meanwhile: its tokens are in the store.
+  if (auto stored = store_.load(flow_.resource_key())) {
+    const bool newer = stored->tokens.access_token != stale;
+    if (!record_ || stored->tokens.access_token != record_->tokens.access_token) adopt(std::move(stored));
+    if (reason != renewal_reason::step_up && newer && !due_for_early_renewal()) {
+      spdlog::info("OAuth: took over the tokens another awork-mcp renewed");
+      co_return credential_renewal{true, {}};
+    }
+  } else if (record_) {
+    record_.reset();  // signed out meanwhile (`awork-mcp logout`)
+  }
+
+  std::string problem;
+  if (reason != renewal_reason::step_up && record_ && !record_->tokens.refresh_token.empty()) {
+    auto refreshed = co_await flow_.refresh(*record_);
+    if (refreshed) {
+      auto renewed = std::move(*record_);
+      renewed.tokens = std::move(*refreshed);
+      adopt(std::move(renewed));
+      if (auto error = store_.save(*record_); !error.empty())
+        spdlog::error("OAuth: the renewed tokens could not be stored ({}); other bridges will sign in again", error);
+      spdlog::info("OAuth: renewed the access token for {}", flow_.server().display());
+      co_return credential_renewal{true, {}};
+    }
+    problem = refreshed.failure().detail;
+    if (refreshed.failure().kind != failure_kind::sign_in) co_return credential_renewal{false, problem};
+    spdlog::warn("OAuth: {}", problem);
+    record_->tokens = {};  // the grant is gone; keep nothing that looks usable
+    store_.forget(flow_.resource_key());
+  }
+  if (reason == renewal_reason::expiring)
+    co_return credential_renewal{false, problem.empty() ? "the sign-in has no refresh token" : problem};
+
+  if (!sign_in_when_needed_)
+    co_return credential_renewal{false, (problem.empty() ? std::string("no stored sign-in") : problem) +
+                                            "; sign in with `awork-mcp login`"};
+  const std::string granted = record_ ? record_->tokens.scope : std::string();
+  const std::string step_up_from = reason == renewal_reason::step_up ? granted : std::string();
+  auto signed_in = co_await flow_.sign_in(www_authenticate, step_up_from);
+  if (!signed_in) co_return credential_renewal{false, signed_in.failure().detail};
+  adopt(std::move(*signed_in));
+  if (auto error = store_.save(*record_); !error.empty())
+    spdlog::error("OAuth: the sign-in could not be stored ({}); it lasts until this bridge exits", error);
+  spdlog::warn("OAuth: signed in to {}", flow_.server().display());
+  co_return credential_renewal{true, {}};
+}
+
+}  // namespace awork_mcp

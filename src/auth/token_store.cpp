@@ -1,0 +1,61 @@
+#include "awork_mcp/auth/token_store.hpp"
+
+namespace awork_mcp {
+
+token_store::token_store(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+std::filesystem::path token_store::record_path(std::string_view resource) const {
+  return dir_ / (store_file_name(resource) + ".json");
+}
+
+std::filesystem::path token_store::client_path(std::string_view issuer) const {
+  return dir_ / "clients" / (store_file_name(issuer) + ".json");
+}
+
+std::optional<sign_in_record> token_store::load(std::string_view resource) const {
+  if (dir_.empty()) return std::nullopt;
+  auto text = platform::read_file(record_path(resource));
+  if (!text) return std::nullopt;
+  auto record = sign_in_record_from_json(*text);
+  // Two servers can never share a file name by accident, but a hand-copied file could lie.
+  if (!record || record->resource != resource) return std::nullopt;
+  return record;
+}
+
+std::string token_store::save(const sign_in_record& record) const {
+  if (dir_.empty()) return "no configuration directory (set HOME or XDG_CONFIG_HOME)";
+  return platform::write_private_file(record_path(record.resource), to_json(record));
+}
+
+bool token_store::forget(std::string_view resource) const {
+  if (dir_.empty()) return false;
+  std::error_code ec;
+  return std::filesystem::remove(record_path(resource), ec);
+}
+
+std::optional<registered_client> token_store::load_client(std::string_view issuer) const {
+  if (dir_.empty()) return std::nullopt;
+  auto text = platform::read_file(client_path(issuer));
+  if (!text) return std::nullopt;
+  auto client = registered_client_from_json(*text);
+  if (!client || client->issuer != issuer) return std::nullopt;
+  return client;
+}
+
+std::string token_store::save_client(const registered_client& client) const {
+  if (dir_.empty()) return "no configuration directory (set HOME or XDG_CONFIG_HOME)";
+  return platform::write_private_file(client_path(client.issuer), to_json(client));
+}
+
+bool token_store::forget_client(std::string_view issuer) const {
+  if (dir_.empty()) return false;
+  std::error_code ec;
+  return std::filesystem::remove(client_path(issuer), ec);
+}
+
+std::unique_ptr<platform::file_lock> token_store::try_lock(std::string_view resource) const {
+  if (dir_.empty()) return nullptr;
+  return platform::file_lock::try_acquire(dir_ / (store_file_name(resource) + ".lock"));
+}
+
+}  // namespace awork_mcp
