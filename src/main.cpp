@@ -2,7 +2,9 @@
 
 #include "awork_mcp/app/config.hpp"
 #include "awork_mcp/app/logging.hpp"
+#include "awork_mcp/app/sign_in.hpp"
 #include "awork_mcp/auth/credential.hpp"
+#include "awork_mcp/auth/oauth_credential.hpp"
 #include "awork_mcp/platform/platform.hpp"
 #include "awork_mcp/platform/stdio.hpp"
 #include "awork_mcp/relay/bridge.hpp"
@@ -26,10 +28,31 @@ int main(int argc, char** argv) {
   }
 
   platform::ignore_broken_pipes();
+  using action = awork_mcp::command_line_result::action;
+  try {
+    if (parsed.what == action::login) return awork_mcp::run_login(config);
+    if (parsed.what == action::logout) return awork_mcp::run_logout(config);
+    if (parsed.what == action::status) return awork_mcp::run_status(config);
+  } catch (const std::exception& e) {
+    std::cerr << "awork-mcp: " << e.what() << "\n";
+    return 1;
+  }
+
   platform::stdio_restorer restore;
   try {
     awork_mcp::net::io_context io{1};
-    auto credential = std::make_unique<awork_mcp::static_bearer_credential>(config.api_key);
+    // Without an API key, the OAuth sign-in (stored, renewed, or started on the first 401).
+    std::unique_ptr<awork_mcp::sign_in_kit> sign_in;
+    std::unique_ptr<awork_mcp::credential_source> credential;
+    if (config.api_key) {
+      credential = std::make_unique<awork_mcp::static_bearer_credential>(config.api_key);
+    } else {
+      sign_in = std::make_unique<awork_mcp::sign_in_kit>(io.get_executor(), config, [](const std::string& url) {
+        spdlog::warn("sign-in needed: opening the browser; if it does not open, visit {}", url);
+      });
+      credential = std::make_unique<awork_mcp::oauth_credential>(io.get_executor(), sign_in->flow, sign_in->store,
+                                                                 config.sign_in.sign_in_when_needed);
+    }
     auto bridge = std::make_shared<awork_mcp::bridge>(io.get_executor(), std::move(config), std::move(credential),
                                                       platform::open_stdin(io.get_executor()),
                                                       platform::open_stdout(io.get_executor()), [&io] { io.stop(); });

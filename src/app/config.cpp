@@ -25,13 +25,13 @@ std::string trimmed(std::string s) {
   return s.substr(start);
 }
 
-std::string read_key_file(const std::string& path) {
+std::string read_secret_file(const std::string& path, const char* option) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read --api-key-file " + path);
+  if (!in) throw std::runtime_error(std::string("cannot read ") + option + " " + path);
   std::stringstream content;
   content << in.rdbuf();
   auto key = trimmed(content.str());
-  if (key.empty()) throw std::runtime_error("--api-key-file " + path + " is empty");
+  if (key.empty()) throw std::runtime_error(std::string(option) + " " + path + " is empty");
   if (platform::readable_by_others(path))
     std::cerr << "awork-mcp: warning: " << path << " is readable by other users; chmod 600 it\n";
   return key;
@@ -90,6 +90,36 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
       ->capture_default_str();
   app.add_option("--log-file", cfg.log_file, "Append logs to this file instead of stderr")->envname("AWORK_MCP_LOG_FILE");
 
+  // Signing in with OAuth (when no API key is given).
+  auto& sign_in = cfg.sign_in;
+  std::string client_secret_file, client_secret_arg;
+  double sign_in_timeout = 180;
+  bool no_auto_login = false, no_browser = false;
+  app.add_option("--client-id", sign_in.client_id, "OAuth client registered for this program (default: register one)")
+      ->envname("AWORK_MCP_CLIENT_ID");
+  app.add_option("--client-secret-file", client_secret_file, "File holding that client's secret, if it has one")
+      ->envname("AWORK_MCP_CLIENT_SECRET_FILE");
+  app.add_option("--client-secret", client_secret_arg,
+                 "The client's secret on the command line (visible in the process list); prefer "
+                 "AWORK_MCP_CLIENT_SECRET or --client-secret-file");
+  app.add_option("--scope", sign_in.scope, "OAuth scopes to ask for, space separated (default: what the server asks)");
+  app.add_option("--client-metadata-url", sign_in.client_metadata_url,
+                 "https URL of a Client ID Metadata Document to use as client id where the server supports it");
+  app.add_option("--redirect-port", sign_in.redirect_port, "Loopback port for the browser's answer (default: any free one)");
+  app.add_option("--redirect-uri", sign_in.redirect_uri,
+                 "Redirect URI exactly as registered, http://127.0.0.1:PORT/path or http://localhost:PORT/path");
+  app.add_flag("--no-auto-login", no_auto_login,
+               "Never open a browser from the bridge: without a stored sign-in, requests fail with advice to run "
+               "`awork-mcp login`");
+  app.add_flag("--no-browser", no_browser, "Print the sign-in URL instead of opening a browser (for SSH sessions)");
+  app.add_option("--sign-in-timeout", sign_in_timeout, "Seconds to wait for the browser sign-in")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+
+  auto* login = app.add_subcommand("login", "Sign in with the browser (OAuth) and store the tokens");
+  auto* logout = app.add_subcommand("logout", "Forget the stored sign-in and revoke it where the server allows");
+  auto* status = app.add_subcommand("status", "Show the stored sign-in: server, issuer, client, scopes, expiry");
+  app.require_subcommand(0, 1);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -110,20 +140,32 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
     for (const auto& h : headers) cfg.extra_headers.push_back(parse_header_arg(h));
     cfg.proxy = proxy_for(cfg.server, proxy_arg, env);
     if (!api_key_file.empty())
-      cfg.api_key = read_key_file(api_key_file);
+      cfg.api_key = read_secret_file(api_key_file, "--api-key-file");
     else if (!api_key_arg.empty())
       cfg.api_key = trimmed(api_key_arg);
     else if (const char* key = env("AWORK_API_KEY"); key && *key)
       cfg.api_key = trimmed(key);
+    if (!client_secret_file.empty())
+      sign_in.client_secret = read_secret_file(client_secret_file, "--client-secret-file");
+    else if (!client_secret_arg.empty())
+      sign_in.client_secret = trimmed(client_secret_arg);
+    else if (const char* secret = env("AWORK_MCP_CLIENT_SECRET"); secret && *secret)
+      sign_in.client_secret = trimmed(secret);
   } catch (const std::exception& e) {
     return fail(e.what());
   }
+  if (!sign_in.client_secret.empty() && sign_in.client_id.empty())
+    return fail("a client secret needs its --client-id");
+  cfg.proxy_option = proxy_arg;
+  sign_in.open_browser = !no_browser;
+  sign_in.sign_in_when_needed = !no_auto_login;
+  sign_in.timeout = to_ms(sign_in_timeout);
+  if (login->parsed()) result.what = command_line_result::action::login;
+  if (logout->parsed()) result.what = command_line_result::action::logout;
+  if (status->parsed()) result.what = command_line_result::action::status;
   if (!cfg.server.tls && !cfg.server.is_loopback() && !cfg.allow_http)
     return fail("refusing plain http:// to " + cfg.server.host +
                 ": the API key would cross the network unencrypted (use https://, or --allow-http)");
-  if (cfg.server.is_awork() && !cfg.api_key)
-    return fail("awork needs an API key: set AWORK_API_KEY, or pass --api-key-file (create a key in awork under "
-                "Settings > Integrations)");
 
   cfg.get_stream = !no_get_stream;
   cfg.connect_timeout = to_ms(connect_timeout);

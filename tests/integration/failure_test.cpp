@@ -39,7 +39,7 @@ TEST_F(bridge_test, http_401_and_403_say_what_to_check) {
     reply.empty(name == "unauthorized" ? 401 : 403);
     return true;
   };
-  start_bridge();
+  start_bridge({}, {{"AWORK_API_KEY", "a-key"}});  // with a key, a 401 is about that key
   handshake();
   bridge->send(request_line(1401, "tools/call", {{"name", "unauthorized"}}));
   EXPECT_NE(error_message(read_response(1401)).find("rejected the credential (HTTP 401"), std::string::npos);

@@ -89,12 +89,16 @@ TEST_F(bridge_test, closed_stdout_makes_the_bridge_exit_promptly) {
   EXPECT_TRUE(bridge->wait(5s).has_value()) << "the bridge kept running with nobody reading";
 }
 
-TEST_F(bridge_test, missing_key_for_awork_fails_fast_with_advice) {
-  bridge_process::options opts;  // default URL is awork's; no key given
+TEST_F(bridge_test, without_a_key_or_sign_in_status_says_how_to_sign_in) {
+  test_support::temp_dir config;
+  bridge_process::options opts;  // default URL is awork's; no key given, nothing stored
+  opts.args = {"status"};
+  opts.env = {{"AWORK_MCP_CONFIG_DIR", config.path()}};
   bridge = std::make_unique<bridge_process>(opts);
-  EXPECT_EQ(bridge->wait(5s), 2);
-  EXPECT_NE(bridge->stderr_text().find("AWORK_API_KEY"), std::string::npos);
-  EXPECT_FALSE(bridge->read_line(100ms)) << "stdout must stay clean";
+  auto line = bridge->read_line(5s);
+  ASSERT_TRUE(line) << bridge->stderr_text();
+  EXPECT_EQ(*line, "Not signed in to https://api.awork.com/api/v1/mcp (run `awork-mcp login`).");
+  EXPECT_EQ(bridge->wait(5s), 1);
 }
 
 TEST_F(bridge_test, stdin_can_be_a_terminal_and_is_left_blocking) {

@@ -16,9 +16,15 @@ command_line_result parse(std::vector<const char*> args, std::map<std::string, s
 }
 }  // namespace
 
-TEST(config, awork_needs_a_key) {
-  EXPECT_EQ(parse({}).what, command_line_result::action::exit);
-  EXPECT_EQ(parse({}).exit_code, 2);
+TEST(config, awork_without_a_key_signs_in) {
+  auto r = parse({});
+  ASSERT_EQ(r.what, command_line_result::action::run);
+  EXPECT_FALSE(r.config.api_key);
+  EXPECT_TRUE(r.config.sign_in.sign_in_when_needed);
+  EXPECT_FALSE(parse({"--no-auto-login"}).config.sign_in.sign_in_when_needed);
+}
+
+TEST(config, api_key_from_the_environment) {
   auto ok = parse({}, {{"AWORK_API_KEY", " k1 \n"}});
   ASSERT_EQ(ok.what, command_line_result::action::run);
   EXPECT_EQ(ok.config.api_key, "k1");
@@ -59,4 +65,21 @@ TEST(config, help_and_version_exit_zero) {
   EXPECT_EQ(parse({"--help"}).what, command_line_result::action::exit);
   EXPECT_EQ(parse({"--help"}).exit_code, 0);
   EXPECT_EQ(parse({"--version"}).exit_code, 0);
+}
+
+TEST(config, sign_in_commands_and_options) {
+  EXPECT_EQ(parse({"login"}).what, command_line_result::action::login);
+  EXPECT_EQ(parse({"logout"}).what, command_line_result::action::logout);
+  EXPECT_EQ(parse({"status"}).what, command_line_result::action::status);
+  EXPECT_EQ(parse({"login", "status"}).what, command_line_result::action::exit);
+  auto r = parse({"--client-id", "c1", "--scope", "a b", "--redirect-port", "8400", "--no-browser", "login"},
+                 {{"AWORK_MCP_CLIENT_SECRET", " s3cret\n"}});
+  ASSERT_EQ(r.what, command_line_result::action::login);
+  EXPECT_EQ(r.config.sign_in.client_id, "c1");
+  EXPECT_EQ(r.config.sign_in.client_secret, "s3cret");
+  EXPECT_EQ(r.config.sign_in.scope, "a b");
+  EXPECT_EQ(r.config.sign_in.redirect_port, 8400);
+  EXPECT_FALSE(r.config.sign_in.open_browser);
+  // A secret without its client is a mistake, not something to ignore.
+  EXPECT_EQ(parse({"--client-secret", "s"}).exit_code, 2);
 }

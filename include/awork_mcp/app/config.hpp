@@ -15,6 +15,19 @@
 
 namespace awork_mcp {
 
+/// OAuth sign-in options (used when no API key is given).
+struct sign_in_config {
+  std::string client_id;
+  std::string client_secret;  ///< never logged
+  std::string scope;
+  std::string client_metadata_url;
+  unsigned short redirect_port = 0;
+  std::string redirect_uri;
+  bool open_browser = true;
+  bool sign_in_when_needed = true;  ///< a 401 starts a browser sign-in (--no-auto-login turns it off)
+  std::chrono::milliseconds timeout{std::chrono::minutes(3)};
+};
+
 struct bridge_config {
   std::string url{awork_default_url};
   endpoint server;
@@ -22,6 +35,8 @@ struct bridge_config {
   std::optional<std::string> api_key;  ///< never logged
   std::string ca_file;
   std::optional<proxy_settings> proxy;  ///< from --proxy or HTTPS_PROXY/HTTP_PROXY, minus NO_PROXY
+  std::optional<std::string> proxy_option;  ///< --proxy as given, for the sign-in's other origins
+  sign_in_config sign_in;
   bool allow_http = false;
   bool get_stream = true;
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
@@ -37,7 +52,7 @@ struct bridge_config {
 
 /// What main should do after reading the command line.
 struct command_line_result {
-  enum class action { run, exit } what = action::run;
+  enum class action { run, login, logout, status, exit } what = action::run;
   int exit_code = 0;
   bridge_config config;
 };
