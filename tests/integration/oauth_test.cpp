@@ -1,0 +1,417 @@
+// Signing in with OAuth against a loopback stand-in for awork: one origin that is both the MCP
+// server and the authorization server, shaped like awork's (OpenID configuration only, its
+// endpoint paths, public clients by dynamic registration, full_access + offline_access, refresh
+// tokens that rotate on every use and lock out a second use of an old one). The "browser" is the
+// test: it reads the sign-in URL the bridge prints, and calls the loopback redirect itself.
+
+#include "awork_mcp/oauth/pkce.hpp"
+#include "mcp_fixture.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+
+/// The authorization side of the stand-in, behind the fake MCP server.
+class awork_stand_in {
+ private:
+  template <class F>
+  auto locked(F f) const -> decltype(f()) {
+    std::lock_guard lock(mutex_);
+    return f();
+  }
+
+ public:
+  explicit awork_stand_in(fake_mcp& mcp) {
+    mcp.on_request = [this](const test_support::request& req, server_reply& reply) { return handle(req, reply); };
+  }
+  void bind(const test_server& server) { base_ = server.url(""); }
+
+  // What happened, for the assertions.
+  int authorizations() const { return locked([&] { return authorizations_; }); }
+  int code_grants() const { return locked([&] { return code_grants_; }); }
+  int refresh_grants() const { return locked([&] { return refresh_grants_; }); }
+  int lockouts() const { return locked([&] { return lockouts_; }); }
+  int revocations() const { return locked([&] { return revocations_; }); }
+  int registrations() const { return locked([&] { return registrations_; }); }
+  int rejected_calls() const { return locked([&] { return rejected_calls_; }); }
+  std::set<std::string> issued_secrets() const { return locked([&] { return secrets_; }); }
+  std::string last_access_token() const { return locked([&] { return last_access_; }); }
+
+  /// Access tokens issued from now on say they live this long.
+  void set_access_lifetime(int seconds) { locked([&] { access_lifetime_ = seconds; return 0; }); }
+  /// Every access token issued so far stops working (as if a day had passed).
+  void expire_access_tokens() { locked([&] { valid_access_.clear(); return 0; }); }
+
+  /// Plays the browser: takes the authorization URL, checks it as awork would, and returns the
+  /// redirect target (the loopback callback with code and state).
+  std::string authorize(const std::string& url) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) return {};
+    std::map<std::string, std::string> q;
+    for (auto p : parsed->params()) q[p.key] = p.value;
+    std::lock_guard lock(mutex_);
+    ++authorizations_;
+    if (q["response_type"] != "code" || q["code_challenge_method"] != "S256" || q["state"].empty() ||
+        !clients_.count(q["client_id"]))
+      return {};
+    const std::string code = "code-" + std::to_string(++serial_);
+    codes_[code] = {q["code_challenge"], q["client_id"], q["redirect_uri"], q["scope"]};
+    secrets_.insert(code);
+    boost::urls::url back(q["redirect_uri"]);
+    back.params().append({"code", code});
+    back.params().append({"state", q["state"]});
+    return std::string(back.buffer());
+  }
+
+ private:
+  struct pending_code {
+    std::string challenge, client_id, redirect_uri, scope;
+  };
+
+  static std::map<std::string, std::string> form(const std::string& body) {
+    std::map<std::string, std::string> fields;
+    auto params = boost::urls::parse_query(body);  // a std::string: see judge_callback on 1.81's parse_query
+    boost::urls::encoding_opts form_decoding;
+    form_decoding.space_as_plus = true;
+    if (params)
+      for (auto p : *params) fields[p.key.decode(form_decoding)] = p.value.decode(form_decoding);
+    return fields;
+  }
+
+  std::string issue_tokens(const std::string& scope) {
+    const std::string access = "at-" + std::to_string(++serial_);
+    const std::string refresh = "rt-" + std::to_string(++serial_);
+    valid_access_.insert(access);
+    valid_refresh_.insert(refresh);
+    secrets_.insert(access);
+    secrets_.insert(refresh);
+    last_access_ = access;
+    json::object tokens{{"access_token", access}, {"token_type", "Bearer"}, {"expires_in", access_lifetime_},
+                        {"refresh_token", refresh}, {"scope", scope}};
+    return json::serialize(tokens);
+  }
+
+  bool handle(const test_support::request& req, server_reply& reply) {
+    const std::string target(req.target());
+    const auto oauth_error = [&](unsigned status, const char* error) {
+      reply.json(status, std::string(R"({"error":")") + error + "\"}");
+      return true;
+    };
+    if (target == "/.well-known/oauth-protected-resource/mcp") {
+      reply.json(200, json::serialize(json::object{{"resource", base_ + "/mcp"},
+                                                   {"authorization_servers", json::array{base_}},
+                                                   {"scopes_supported", json::array{"full_access"}}}));
+      return true;
+    }
+    if (target == "/.well-known/openid-configuration") {
+      reply.json(200, json::serialize(json::object{
+                          {"issuer", base_},
+                          {"authorization_endpoint", base_ + "/api/v1/accounts/authorize"},
+                          {"token_endpoint", base_ + "/api/v1/accounts/token"},
+                          {"registration_endpoint", base_ + "/api/v1/clientapplications/register"},
+                          {"revocation_endpoint", base_ + "/api/v1/accounts/revoke"},
+                          {"scopes_supported", json::array{"full_access", "offline_access"}},
+                          {"code_challenge_methods_supported", json::array{"S256"}},
+                          {"token_endpoint_auth_methods_supported", json::array{"none"}}}));
+      return true;
+    }
+    if (target.starts_with("/.well-known/")) {
+      reply.empty(404);
+      return true;
+    }
+    std::lock_guard lock(mutex_);
+    if (target == "/api/v1/clientapplications/register") {
+      auto registration = json::parse(req.body()).as_object();
+      if (registration["application_type"] != "native" || registration["token_endpoint_auth_method"] != "none")
+        return oauth_error(400, "invalid_client_metadata");
+      const std::string id = "client-" + std::to_string(++serial_);
+      clients_.insert(id);
+      ++registrations_;
+      reply.json(201, json::serialize(json::object{{"client_id", id},
+                                                   {"redirect_uris", registration["redirect_uris"]},
+                                                   {"token_endpoint_auth_method", "none"}}));
+      return true;
+    }
+    if (target == "/api/v1/accounts/token") {
+      auto fields = form(req.body());
+      if (!clients_.count(fields["client_id"])) return oauth_error(401, "invalid_client");
+      if (fields["grant_type"] == "authorization_code") {
+        auto it = codes_.find(fields["code"]);
+        if (it == codes_.end() || it->second.client_id != fields["client_id"] ||
+            it->second.redirect_uri != fields["redirect_uri"] ||
+            awork_mcp::s256_challenge(fields["code_verifier"]) != it->second.challenge || fields["resource"] != base_ + "/mcp")
+          return oauth_error(400, "invalid_grant");
+        const auto scope = it->second.scope;
+        codes_.erase(it);  // a code works once
+        ++code_grants_;
+        reply.json(200, issue_tokens(scope));
+        return true;
+      }
+      if (fields["grant_type"] == "refresh_token") {
+        if (!valid_refresh_.erase(fields["refresh_token"])) {
+          // awork's rotation: an old refresh token used again locks that grant out.
+          if (secrets_.count(fields["refresh_token"])) ++lockouts_;
+          return oauth_error(400, "invalid_grant");
+        }
+        ++refresh_grants_;
+        reply.json(200, issue_tokens("full_access offline_access"));
+        return true;
+      }
+      return oauth_error(400, "unsupported_grant_type");
+    }
+    if (target == "/api/v1/accounts/revoke") {
+      auto fields = form(req.body());
+      if (valid_refresh_.erase(fields["token"])) ++revocations_;
+      reply.empty(200);
+      return true;
+    }
+    if (target == "/mcp" && req.method() == http::verb::post) {
+      const std::string authorization(req[http::field::authorization]);
+      if (!authorization.starts_with("Bearer ") || !valid_access_.count(authorization.substr(7))) {
+        ++rejected_calls_;
+        reply.json(401, R"({"code":"unauthorized"})",
+                   {{"WWW-Authenticate", "Bearer resource_metadata=\"" + base_ +
+                                             "/.well-known/oauth-protected-resource/mcp\", error=\"invalid_token\""}});
+        return true;
+      }
+    }
+    return false;  // the MCP side answers
+  }
+
+  mutable std::mutex mutex_;
+  std::string base_;
+  int serial_ = 0, authorizations_ = 0, code_grants_ = 0, refresh_grants_ = 0, lockouts_ = 0, revocations_ = 0,
+      registrations_ = 0, rejected_calls_ = 0, access_lifetime_ = 3600;
+  std::set<std::string> clients_, valid_access_, valid_refresh_, secrets_;
+  std::map<std::string, pending_code> codes_;
+  std::string last_access_;
+};
+
+/// A GET to the loopback listener, as the browser makes it; the status, or 0 if no connection.
+unsigned browser_get(const std::string& url, const std::string& host_header = {}) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return 0;
+  net::io_context io;
+  net::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({net::ip::make_address(parsed->host()), parsed->port_number()}, ec);
+  if (ec) return 0;
+  http::request<http::empty_body> request{http::verb::get, parsed->encoded_target(), 11};
+  request.set(http::field::host, host_header.empty() ? std::string(parsed->encoded_host_and_port()) : host_header);
+  http::write(socket, request, ec);
+  if (ec) return 0;
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response, ec);
+  return ec ? 0 : response.result_int();
+}
+
+/// The sign-in URL a bridge printed on stderr ("... visit <url>" or an indented line).
+std::optional<std::string> printed_url(const bridge_process& process, const std::string& base,
+                                       std::chrono::milliseconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string prefix = base + "/api/v1/accounts/authorize?";
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto text = process.stderr_text();
+    if (auto at = text.find(prefix); at != std::string::npos) {
+      auto end = text.find_first_of(" \n", at);
+      return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+class oauth_test : public bridge_test {
+ protected:
+  void SetUp() override {
+    bridge_test::SetUp();
+    auth.bind(*server);
+    env = {{"XDG_CONFIG_HOME", config_home.path()}, {"AWORK_MCP_CONFIG_DIR", config_home.path() + "/awork-mcp"}};
+  }
+
+  std::string base() const { return server->url(""); }
+  std::string store_dir() const { return config_home.path() + "/awork-mcp/oauth"; }
+
+  /// Runs a sign-in command (login, logout, status) to its end; its exit code and output.
+  struct command_result {
+    std::optional<int> exit_code;
+    std::string out, err;
+  };
+  command_result command(const std::string& name, bool complete_browser = false) {
+    bridge_process::options opts;
+    opts.args = {"--url", server->url(), "--no-browser", "--log-level", "trace", name};
+    opts.env = env;
+    bridge_process process(opts);
+    if (complete_browser) {
+      auto url = printed_url(process, base());
+      EXPECT_TRUE(url) << "no sign-in URL printed; stderr:\n" << process.stderr_text();
+      if (url) {
+        EXPECT_EQ(browser_get(auth.authorize(*url)), 200u);
+      }
+    }
+    command_result result;
+    while (auto line = process.read_line(2s)) result.out += *line + "\n";
+    result.exit_code = process.wait(10s);
+    result.err = process.stderr_text();
+    return result;
+  }
+
+  void sign_in() {
+    auto login = command("login", true);
+    ASSERT_EQ(login.exit_code, 0) << login.out << login.err;
+  }
+
+  void expect_no_secret_in(const std::string& text) {
+    for (const auto& secret : auth.issued_secrets()) EXPECT_EQ(text.find(secret), std::string::npos) << "leaked " << secret;
+  }
+
+  test_support::temp_dir config_home;
+  awork_stand_in auth{mcp};
+  std::map<std::string, std::string> env;
+};
+
+TEST_F(oauth_test, login_stores_a_private_sign_in_that_the_bridge_then_uses) {
+  auto login = command("login", true);
+  ASSERT_EQ(login.exit_code, 0) << login.out << login.err;
+  EXPECT_NE(login.out.find("Signed in to"), std::string::npos) << login.out;
+  EXPECT_NE(login.out.find("renewed automatically"), std::string::npos) << login.out;
+  EXPECT_EQ(auth.registrations(), 1);
+  EXPECT_EQ(auth.code_grants(), 1);
+  expect_no_secret_in(login.out + login.err);
+
+  struct stat dir {};
+  ASSERT_EQ(::stat(store_dir().c_str(), &dir), 0);
+  EXPECT_EQ(dir.st_mode & 0777, 0700u);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(store_dir())) {
+    if (!entry.is_regular_file()) continue;
+    struct stat file {};
+    ASSERT_EQ(::stat(entry.path().c_str(), &file), 0);
+    EXPECT_EQ(file.st_mode & 0777, 0600u) << entry.path();
+  }
+
+  auto status = command("status");
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find(base()), std::string::npos) << status.out;      // the issuer
+  EXPECT_NE(status.out.find("client-"), std::string::npos) << status.out;   // the client
+  EXPECT_NE(status.out.find("offline_access"), std::string::npos) << status.out;
+  expect_no_secret_in(status.out + status.err);
+
+  start_bridge({"--log-level", "trace"}, env);
+  auto init = handshake();
+  ASSERT_TRUE(init.as_object().contains("result")) << init << bridge->stderr_text();
+  bridge->send(request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "as me"}}}}));
+  EXPECT_EQ(read_response(2).at("result").at("content").at(0).at("text"), "as me");
+  EXPECT_EQ(posts_with_method("tools/call").at(0).header("Authorization"), "Bearer " + auth.last_access_token());
+  EXPECT_EQ(auth.authorizations(), 1) << "the stored sign-in was not used";
+  EXPECT_EQ(auth.rejected_calls(), 1) << "only login's probe goes without a token";
+  expect_no_secret_in(bridge->stderr_text());
+}
+
+TEST_F(oauth_test, an_expired_token_is_renewed_after_a_401_and_before_it_expires) {
+  sign_in();
+  start_bridge({}, env);
+  ASSERT_TRUE(handshake().as_object().contains("result"));
+  auth.expire_access_tokens();
+  auth.set_access_lifetime(4);  // short-lived tokens: renewed in the second half of their life
+  bridge->send(request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "after expiry"}}}}));
+  EXPECT_EQ(read_response(2).at("result").at("content").at(0).at("text"), "after expiry") << bridge->stderr_text();
+  EXPECT_EQ(auth.refresh_grants(), 1);
+  bridge->send(request_line(3, "ping"));
+  read_response(3);
+  EXPECT_EQ(auth.refresh_grants(), 1) << "a token in the first half of its life was renewed";
+  const int rejected = auth.rejected_calls();
+  std::this_thread::sleep_for(2500ms);  // 1.5 s of 4 left
+  bridge->send(request_line(4, "ping"));
+  read_response(4);
+  EXPECT_EQ(auth.refresh_grants(), 2) << "a token about to expire was not renewed before use";
+  EXPECT_EQ(auth.rejected_calls(), rejected) << "the early renewal still met a 401";
+  EXPECT_EQ(auth.authorizations(), 1) << "a browser sign-in happened where a refresh was enough";
+  EXPECT_EQ(auth.lockouts(), 0);
+}
+
+TEST_F(oauth_test, two_bridges_renewing_at_once_share_one_refresh_and_neither_is_locked_out) {
+  sign_in();
+  start_bridge({}, env);
+  auto first = std::move(bridge);
+  start_bridge({}, env);
+  auto second = std::move(bridge);
+  for (auto* b : {first.get(), second.get()}) {
+    b->send(initialize_line(1));
+    ASSERT_TRUE(b->read_line(10s)) << b->stderr_text();
+    b->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  }
+  auth.expire_access_tokens();
+  const auto call = request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "both"}}}});
+  first->send(call);
+  second->send(call);
+  for (auto* b : {first.get(), second.get()}) {
+    auto line = b->read_until([](const std::string& l) { return l.find("\"id\":2") != std::string::npos; }, 15s);
+    ASSERT_TRUE(line) << b->stderr_text();
+    EXPECT_NE(line->find("both"), std::string::npos) << *line << "\n" << b->stderr_text();
+  }
+  EXPECT_EQ(auth.lockouts(), 0) << "a rotated refresh token was used twice";
+  EXPECT_EQ(auth.refresh_grants(), 1) << "the second bridge should take over the first one's new tokens";
+  EXPECT_EQ(auth.authorizations(), 1);
+}
+
+TEST_F(oauth_test, logout_revokes_the_grant_and_forgets_the_tokens) {
+  sign_in();
+  auto logout = command("logout");
+  ASSERT_EQ(logout.exit_code, 0) << logout.err;
+  EXPECT_NE(logout.out.find("revoked"), std::string::npos) << logout.out;
+  EXPECT_EQ(auth.revocations(), 1);
+  auto status = command("status");
+  EXPECT_EQ(status.exit_code, 1) << status.out;
+  EXPECT_NE(status.out.find("Not signed in"), std::string::npos) << status.out;
+}
+
+TEST_F(oauth_test, without_a_sign_in_and_auto_login_off_a_request_is_told_to_log_in) {
+  start_bridge({"--no-auto-login"}, env);
+  const auto started = std::chrono::steady_clock::now();
+  bridge->send(initialize_line(1));
+  auto response = read_response(1, 5s);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_NE(message_of(response).find("awork-mcp login"), std::string::npos) << response;
+  EXPECT_EQ(auth.authorizations(), 0);
+}
+
+TEST_F(oauth_test, the_first_401_starts_a_sign_in_and_the_request_then_succeeds) {
+  start_bridge({"--no-browser", "--log-level", "trace"}, env);
+  bridge->send(initialize_line(1));
+  auto url = printed_url(*bridge, base());
+  ASSERT_TRUE(url) << bridge->stderr_text();
+  const auto callback = auth.authorize(*url);
+  ASSERT_FALSE(callback.empty());
+
+  // Someone else's answer (another state) is refused, and the sign-in keeps waiting for ours.
+  boost::urls::url forged(callback);
+  forged.params().set("state", "not-the-state");
+  EXPECT_EQ(browser_get(std::string(forged.buffer())), 400u);
+  // A page elsewhere that makes the browser call the listener names another Host.
+  EXPECT_EQ(browser_get(callback, "evil.example:80"), 421u);
+  EXPECT_EQ(browser_get(callback), 200u);
+  auto init = read_response(1, 10s);
+  EXPECT_TRUE(init.as_object().contains("result")) << init << bridge->stderr_text();
+  // The listener is gone once the answer is in: a second callback finds nobody.
+  EXPECT_EQ(browser_get(callback), 0u);
+  expect_no_secret_in(bridge->stderr_text());
+  EXPECT_EQ(auth.code_grants(), 1);
+}
