@@ -1,6 +1,17 @@
 // A small stdio MCP client for the conformance suite's client scenarios. The suite runs
 //   node conformance-client.mjs <awork-mcp binary> <server URL>
 // and this client launches the bridge with that URL, exactly as an editor would.
+//
+// For the OAuth scenarios (auth/*) the bridge has no API key, so it signs in on the first 401
+// by running $BROWSER: here that is browser.mjs, which follows the suite's authorization
+// redirects back to the bridge's loopback callback. Each run gets a fresh XDG_CONFIG_HOME so no
+// token or client registration carries over between scenarios, and the pre-registered client of
+// MCP_CONFORMANCE_CONTEXT (JSON from the suite: {name, client_id, client_secret, issuer}) is
+// handed to the bridge as --client-id and a 0600 --client-secret-file.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -9,10 +20,48 @@ const args = process.argv.slice(2);
 const bridge = args[0];
 const url = args[args.length - 1];
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? 'initialize';
+const isAuthScenario = scenario.startsWith('auth/');
+const here = dirname(fileURLToPath(import.meta.url));
+
+// The client_id the suite's auth/basic-cimd authorization server expects (it never fetches it).
+const conformanceClientMetadataUrl = 'https://conformance-test.local/client-metadata.json';
+const cimdScenarios = new Set(['auth/basic-cimd']);
+
+// Quotes a word for /bin/sh (the bridge runs `/bin/sh -c "$BROWSER \"$url\""`).
+function shellWord(word) {
+  return /^[A-Za-z0-9_\/.,:+@%=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+const bridgeArgs = ['--url', url, '--log-level', 'info'];
+let env; // undefined: the SDK's default (a few safe variables only)
+let scratch;
+if (isAuthScenario) {
+  scratch = mkdtempSync(join(tmpdir(), 'awork-mcp-conformance-'));
+  const configHome = join(scratch, 'config');
+  mkdirSync(configHome, { mode: 0o700 });
+  env = {
+    ...process.env,
+    BROWSER: `${shellWord(process.execPath)} ${shellWord(join(here, 'browser.mjs'))}`,
+    XDG_CONFIG_HOME: configHome,
+  };
+  const context = process.env.MCP_CONFORMANCE_CONTEXT
+    ? JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT)
+    : {};
+  if (context.client_id) bridgeArgs.push('--client-id', context.client_id);
+  if (context.client_secret) {
+    const secretFile = join(scratch, 'client-secret');
+    writeFileSync(secretFile, context.client_secret, { mode: 0o600 });
+    chmodSync(secretFile, 0o600);
+    bridgeArgs.push('--client-secret-file', secretFile);
+  }
+  if (cimdScenarios.has(scenario)) bridgeArgs.push('--client-metadata-url', conformanceClientMetadataUrl);
+  console.error(`[client] ${scenario}: ${bridge} ${bridgeArgs.join(' ')}`);
+}
 
 const transport = new StdioClientTransport({
   command: bridge,
-  args: ['--url', url, '--log-level', 'info'],
+  args: bridgeArgs,
+  env,
   stderr: 'inherit',
 });
 const client = new Client(
@@ -35,11 +84,30 @@ const toolFor = {
   'sse-retry': ['test_reconnection', {}],
   'elicitation-sep1034-client-defaults': ['test_client_elicitation_defaults', {}],
 };
+// Every auth/* scenario's MCP server offers one tool, test-tool; listing and then calling it
+// gives the scenarios that gate tools/call differently (scope-step-up) or switch
+// authorization servers after the first authorized request (authorization-server-migration)
+// the second request they need.
+const toolForScenario = (name) => toolFor[name] ?? (name.startsWith('auth/') ? ['test-tool', {}] : undefined);
+
+function cleanUp() {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+}
+// The suite kills the client when its --timeout runs out.
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, async () => {
+    console.error(`[client] ${scenario}: ${signal}`);
+    await client.close().catch(() => {});
+    cleanUp();
+    process.exit(1);
+  });
+}
 
 try {
   await client.connect(transport);
-  if (toolFor[scenario]) {
-    const [name, toolArgs] = toolFor[scenario];
+  const tool = toolForScenario(scenario);
+  if (tool) {
+    const [name, toolArgs] = tool;
     const { tools } = await client.listTools();
     if (!tools.some((t) => t.name === name)) throw new Error(`server offers no tool ${name}`);
     const result = await client.callTool({ name, arguments: toolArgs });
@@ -47,9 +115,11 @@ try {
     if (result.isError) throw new Error(`${name} failed`);
   }
   await client.close();
+  cleanUp();
   process.exit(0);
 } catch (error) {
   console.error(`[client] ${scenario} failed: ${error?.stack ?? error}`);
   await client.close().catch(() => {});
+  cleanUp();
   process.exit(1);
 }
