@@ -14,6 +14,8 @@ constexpr auto renew_margin = std::chrono::seconds(120);
 // After a failed early renewal, keep the current token this long before trying again.
 constexpr auto early_retry_pause = std::chrono::seconds(30);
 constexpr auto lock_poll = std::chrono::milliseconds(100);
+// After a browser sign-in failed, this long before a request may start another.
+constexpr auto sign_in_retry_pause = std::chrono::seconds(60);
 
 std::string token_of(const std::optional<std::string>& authorization) {
   constexpr std::string_view bearer = "Bearer ";
@@ -135,10 +137,19 @@ awaitable<credential_renewal> oauth_credential::renew(renewal_reason reason, std
   if (!sign_in_when_needed_)
     co_return credential_renewal{false, (problem.empty() ? std::string("no stored sign-in") : problem) +
                                             "; sign in with `awork-mcp login`"};
+  // Requests that waited for a sign-in that failed, or that come soon after, share its outcome:
+  // one browser window per attempt, not one per request.
+  if (sign_in_failed_at_ != std::chrono::steady_clock::time_point{} &&
+      std::chrono::steady_clock::now() - sign_in_failed_at_ < sign_in_retry_pause)
+    co_return credential_renewal{false, sign_in_problem_};
   const std::string granted = record_ ? record_->tokens.scope : std::string();
   const std::string step_up_from = reason == renewal_reason::step_up ? granted : std::string();
   auto signed_in = co_await flow_.sign_in(www_authenticate, step_up_from);
-  if (!signed_in) co_return credential_renewal{false, signed_in.failure().detail};
+  if (!signed_in) {
+    sign_in_failed_at_ = std::chrono::steady_clock::now();
+    sign_in_problem_ = signed_in.failure().detail + " (the next sign-in starts with a request made a minute from now)";
+    co_return credential_renewal{false, sign_in_problem_};
+  }
   adopt(std::move(*signed_in));
   if (auto error = store_.save(*record_); !error.empty())
     spdlog::error("OAuth: the sign-in could not be stored ({}); it lasts until this bridge exits", error);

@@ -415,3 +415,23 @@ TEST_F(oauth_test, the_first_401_starts_a_sign_in_and_the_request_then_succeeds)
   expect_no_secret_in(bridge->stderr_text());
   EXPECT_EQ(auth.code_grants(), 1);
 }
+
+TEST_F(oauth_test, requests_waiting_on_a_sign_in_that_times_out_all_get_the_error_and_one_browser_window) {
+  start_bridge({"--no-browser", "--sign-in-timeout", "1"}, env);
+  bridge->send(initialize_line(1));
+  ASSERT_TRUE(printed_url(*bridge, base())) << bridge->stderr_text();
+  const auto started = std::chrono::steady_clock::now();
+  bridge->send(request_line(2, "tools/list"));
+  bridge->send(request_line(3, "tools/list"));
+  for (int id : {1, 2, 3}) {
+    auto response = read_response(id, 5s);
+    EXPECT_NE(message_of(response).find("no answer from the browser within 1 s"), std::string::npos) << response;
+  }
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GT(waited, 500ms) << "answered before the sign-in could time out";
+  EXPECT_LT(waited, 2500ms) << "the waiting requests started sign-ins of their own";
+  std::size_t windows = 0;
+  const auto text = bridge->stderr_text();
+  for (auto at = text.find("sign-in needed"); at != std::string::npos; at = text.find("sign-in needed", at + 1)) ++windows;
+  EXPECT_EQ(windows, 1u) << text;
+}

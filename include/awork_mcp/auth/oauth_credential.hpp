@@ -47,6 +47,10 @@ class oauth_credential final : public credential_source {
   std::chrono::system_clock::time_point obtained_at_{};
   async_mutex busy_;  ///< one renewal at a time in this process
   std::chrono::steady_clock::time_point quiet_until_{};  ///< no early renewal attempt before this
+  /// The last browser sign-in that failed, and why: requests that waited for it, or come within a
+  /// minute, share its outcome instead of opening one browser window each.
+  std::chrono::steady_clock::time_point sign_in_failed_at_{};
+  std::string sign_in_problem_;
 };
 
 }  // namespace awork_mcp
