@@ -97,6 +97,7 @@ TEST_F(bridge_test, without_a_key_or_sign_in_status_says_how_to_sign_in) {
   bridge = std::make_unique<bridge_process>(opts);
   auto line = bridge->read_line(5s);
   ASSERT_TRUE(line) << bridge->stderr_text();
+  if (line->ends_with('\r')) line->pop_back();  // the Windows program's text-mode stdout
   EXPECT_EQ(*line, "Not signed in to https://api.awork.com/api/v1/mcp (run `awork-mcp login`).");
   EXPECT_EQ(bridge->wait(5s), 1);
 }

@@ -229,7 +229,7 @@ std::optional<std::string> printed_url(const bridge_process& process, const std:
   while (std::chrono::steady_clock::now() < deadline) {
     const auto text = process.stderr_text();
     if (auto at = text.find(prefix); at != std::string::npos) {
-      auto end = text.find_first_of(" \n", at);
+      auto end = text.find_first_of(" \r\n", at);  // Windows ends lines with CR LF
       return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
     }
     std::this_thread::sleep_for(20ms);
@@ -297,16 +297,6 @@ TEST_F(oauth_test, login_stores_a_private_sign_in_that_the_bridge_then_uses) {
   EXPECT_EQ(auth.code_grants(), 1);
   expect_no_secret_in(login.out + login.err);
 
-  struct stat dir {};
-  ASSERT_EQ(::stat(store_dir().c_str(), &dir), 0);
-  EXPECT_EQ(dir.st_mode & 0777, 0700u);
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(store_dir())) {
-    if (!entry.is_regular_file()) continue;
-    struct stat file {};
-    ASSERT_EQ(::stat(entry.path().c_str(), &file), 0);
-    EXPECT_EQ(file.st_mode & 0777, 0600u) << entry.path();
-  }
-
   auto status = command("status");
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_NE(status.out.find(base()), std::string::npos) << status.out;      // the issuer
@@ -323,6 +313,23 @@ TEST_F(oauth_test, login_stores_a_private_sign_in_that_the_bridge_then_uses) {
   EXPECT_EQ(auth.authorizations(), 1) << "the stored sign-in was not used";
   EXPECT_EQ(auth.rejected_calls(), 1) << "only login's probe goes without a token";
   expect_no_secret_in(bridge->stderr_text());
+}
+
+// POSIX modes (the Windows program relies on the ACLs of the user's profile instead).
+TEST_F(oauth_test, the_store_is_private_to_the_user) {
+  sign_in();
+  struct stat dir {};
+  ASSERT_EQ(::stat(store_dir().c_str(), &dir), 0);
+  EXPECT_EQ(dir.st_mode & 0777, 0700u);
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(store_dir())) {
+    if (!entry.is_regular_file()) continue;
+    struct stat file {};
+    ASSERT_EQ(::stat(entry.path().c_str(), &file), 0);
+    EXPECT_EQ(file.st_mode & 0777, 0600u) << entry.path();
+    ++files;
+  }
+  EXPECT_GE(files, 2u) << "the sign-in and the registered client";
 }
 
 TEST_F(oauth_test, an_expired_token_is_renewed_after_a_401_and_before_it_expires) {
