@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace awork_mcp {
 
@@ -17,20 +19,29 @@ struct member_span {
 };
 
 /// The member `key` of the object `object_text` (its own members only, not nested ones);
-/// nullopt if absent or if the text is not an object. Keys are compared after unescaping.
+/// nullopt if absent or if the text is not an object. Keys are compared after unescaping; of
+/// repeated keys the last counts, as for Boost.JSON and JSON.parse.
 std::optional<member_span> find_member(std::string_view object_text, std::string_view key);
 
 /// The value text of that member, or nullopt.
 std::optional<std::string_view> member_text(std::string_view object_text, std::string_view key);
 
-/// `object_text` with member `key` set to `value_json`: replaced in place when present, else added
-/// as the first member. nullopt if `object_text` is not an object.
+/// `object_text` with member `key` set to `value_json`: replaced in place when present (the last
+/// of repeated keys), else added as the first member. nullopt if `object_text` is not an object.
 std::optional<std::string> set_member(std::string_view object_text, std::string_view key, std::string_view value_json);
 
-/// `object_text` without member `key` (unchanged if absent); nullopt if not an object.
+/// `object_text` without member `key` (every occurrence, and one comma next to each; unchanged if
+/// absent); nullopt if not an object.
 std::optional<std::string> remove_member(std::string_view object_text, std::string_view key);
 
 /// A JSON string literal for `text` (quoted and escaped).
 std::string json_quote(std::string_view text);
+
+/// The text of a JSON string literal, unescaped; nullopt if `literal` is not one.
+std::optional<std::string> json_unquote(std::string_view literal);
+
+/// The members of the outermost object, in order: each key unescaped and its value text as
+/// written. nullopt if the text is not an object.
+std::optional<std::vector<std::pair<std::string, std::string_view>>> object_members(std::string_view object_text);
 
 }  // namespace awork_mcp
