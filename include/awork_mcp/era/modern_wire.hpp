@@ -25,19 +25,25 @@ struct client_context {
 /// The client context of an initialize request (its capabilities and clientInfo, verbatim).
 client_context client_context_from_initialize(std::string_view initialize_body);
 
+/// What …/clientInfo says when the editor gave none: the bridge itself (servers and the conformance
+/// suite expect a clientInfo on every request).
+inline constexpr std::string_view default_client_info = R"({"name":"awork-mcp-bridge","version":"1"})";
+
 /// The request with params._meta holding io.modelcontextprotocol/protocolVersion,
-/// …/clientCapabilities, …/clientInfo (when known) and …/logLevel (when set), merged into any
-/// _meta it has (the editor's progressToken stays); params is created when absent. Every other
-/// byte is kept. nullopt if the body is not a request object.
+/// …/clientCapabilities, …/clientInfo (the editor's, else default_client_info) and …/logLevel
+/// (when set), merged into any _meta it has (the editor's progressToken stays); params is created
+/// when absent. Every other byte is kept. nullopt if the body is not an object with a string
+/// method (a request or notification), or its params is neither an object nor null.
 std::optional<std::string> with_modern_meta(std::string_view request_body, const client_context& client);
 
 /// `Mcp-Method` for every message with a method; `Mcp-Name` from params.name (tools/call,
-/// prompts/get) or params.uri (resources/read), encoded with encode_header_value.
+/// prompts/get) or params.uri (resources/read), encoded with encode_header_value (so is a method
+/// that is not plain printable ASCII). Empty for responses, batches and anything not an object.
 header_list standard_headers(std::string_view body);
 
 /// A header value as 2026-07-28 carries it: as is when it is plain printable ASCII without
 /// leading or trailing whitespace, else `=?base64?<base64 of the UTF-8 bytes>?=` (also when the
-/// value itself looks like that form).
+/// value itself looks like that form, in any letter case). The empty value is plain.
 std::string encode_header_value(std::string_view value);
 
 /// The server/discover request the bridge sends first (the era probe), with id `id_json`.
@@ -47,7 +53,10 @@ std::string discover_request(std::string_view id_json, const client_context& cli
 /// response line: protocolVersion is the editor's own request when it is a legacy version
 /// (2024-11-05 … 2025-11-25), else newest_legacy_version; capabilities, serverInfo (from
 /// result._meta["io.modelcontextprotocol/serverInfo"] or result.serverInfo) and instructions
-/// come from the discover result. nullopt if the line is not a discover result.
+/// come from the discover result (serverInfo {"name":"unknown","version":"0"} when it has none).
+/// The listChanged and subscribe flags of tools, prompts and resources are left out: the bridge
+/// does not relay subscriptions yet. nullopt if the line is not a discover result (a result
+/// object with a supportedVersions array).
 std::optional<std::string> initialize_response_from_discover(std::string_view discover_line,
                                                              std::string_view editor_initialize_body,
                                                              std::string_view editor_id_json);
