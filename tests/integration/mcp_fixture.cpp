@@ -34,7 +34,20 @@ void gate::open() {
 
 bool gate::wait_for(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  return cv_.wait_for(lock, timeout, [&] { return open_; });
+  ++waiters_;
+  const bool opened = cv_.wait_for(lock, timeout, [&] { return open_; });
+  --waiters_;
+  cv_.notify_all();  // a destructor may be waiting for the last waiter to leave
+  return opened;
+}
+
+gate::~gate() {
+  // A server thread may still be inside wait_for when the test body ends: open the gate, and
+  // let every waiter leave before the mutex and condition variable go away.
+  std::unique_lock lock(mutex_);
+  open_ = true;
+  cv_.notify_all();
+  cv_.wait(lock, [&] { return waiters_ == 0; });
 }
 
 bool gate::is_open() {

@@ -54,7 +54,7 @@ bool has_method(const json::object& msg, std::string_view method);
 /// itself when destroyed, so that a failed test does not leave a server thread waiting.
 class gate {
  public:
-  ~gate() { open(); }
+  ~gate();
   void open();
   /// True if the gate opened within the timeout.
   bool wait_for(std::chrono::milliseconds timeout);
@@ -64,6 +64,7 @@ class gate {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool open_ = false;
+  int waiters_ = 0;
 };
 std::string request_line(const json::value& id, std::string_view method, json::object params = {});
 
