@@ -25,7 +25,7 @@ bool is_token_char(unsigned char c) {
 bool is_public_field(std::string_view name) {
   auto n = lower(name);
   for (std::string_view known : {"host", "user-agent", "accept", "content-type", "content-length", "connection",
-                                 "mcp-protocol-version", "last-event-id"})
+                                 "mcp-protocol-version", "mcp-method", "mcp-name", "last-event-id"})
     if (n == known) return true;
   return false;
 }
@@ -71,8 +71,9 @@ http_request request_builder::base(http::verb verb, const session_headers& sessi
 }
 
 http_request request_builder::post(std::string body, const session_headers& session,
-                                   const std::optional<std::string>& authorization) const {
+                                   const std::optional<std::string>& authorization, const header_list& own) const {
   auto req = base(http::verb::post, session, authorization);
+  for (const auto& [name, value] : own) req.set(name, value);
   if (!req.count(http::field::accept)) req.set(http::field::accept, "application/json, text/event-stream");
   req.set(http::field::content_type, "application/json");
   req.body() = std::move(body);

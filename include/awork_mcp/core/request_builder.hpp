@@ -35,8 +35,9 @@ class request_builder {
   void retarget(endpoint target, bool same_origin);
 
   /// POST of one JSON-RPC message (or batch).
+  /// `own`: headers of this message alone (2026-07-28's Mcp-Method, Mcp-Name, Mcp-Param-*).
   http_request post(std::string body, const session_headers& session,
-                    const std::optional<std::string>& authorization) const;
+                    const std::optional<std::string>& authorization, const header_list& own = {}) const;
   /// GET that opens (or with last_event_id, resumes) a server-sent event stream.
   http_request get_stream(const session_headers& session, const std::optional<std::string>& authorization,
                           const std::optional<std::string>& last_event_id) const;

@@ -30,6 +30,7 @@ struct outgoing {
   std::string method;
   std::vector<json::value> request_ids;
   std::vector<std::string> keys;  ///< id_key of each request id: the answers it waits for
+  header_list headers;            ///< headers of this message only (2026-07-28: Mcp-Method, ...)
 
   bool is_initialize() const { return kind == message_kind::request && method == "initialize"; }
 };
