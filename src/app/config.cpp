@@ -67,6 +67,11 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
                  "default: HTTPS_PROXY / HTTP_PROXY unless NO_PROXY exempts the host");
   app.add_flag("--allow-http", cfg.allow_http, "Allow plain http:// to hosts other than loopback");
   app.add_flag("--no-get-stream", no_get_stream, "Do not open the GET stream for server-initiated messages");
+  app.add_option("--protocol", cfg.protocol,
+                 "MCP era toward the server: auto (try 2026-07-28, else the initialize handshake), legacy or modern")
+      ->envname("AWORK_MCP_PROTOCOL")
+      ->check(CLI::IsMember({"auto", "legacy", "modern"}))
+      ->capture_default_str();
   app.add_option("--connect-timeout", connect_timeout, "Seconds to resolve, connect and handshake")
       ->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--request-timeout", request_timeout,

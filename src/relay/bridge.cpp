@@ -45,6 +45,8 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
       listener_(ex, upstream_, session_,
                 [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); },
                 stream_idle_limit, config_.max_message_bytes),
+      gateway_(ex, config_, upstream_,
+               [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); }),
       slot_freed_(ex),
       forward_finished_(ex) {
   session_.hold_limit = config_.connect_timeout;
@@ -231,6 +233,28 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
   const bool is_initialize = message.is_initialize();
   // Answers and notifications pass a hold (they may be what the server waits for); requests wait.
   const bool through_hold = message.kind != message_kind::request && message.kind != message_kind::batch;
+
+  // MCP 2026-07-28: the editor's initialize is answered from server/discover when the server is
+  // modern, and everything after it is carried the stateless way.
+  if (is_initialize) {
+    if (co_await gateway_.initialize(message)) {
+      if (gateway_.is_modern())
+        session_.established({}, modern_protocol_version);
+      else
+        session_.abandon_setup();
+      finished_one(holds_slot);
+      co_return;
+    }
+  } else {
+    (void)co_await session_.ready(through_hold);
+    if (gateway_.is_modern()) {
+      co_await gateway_.forward(message);
+      if (message.kind == message_kind::notification && message.method == "notifications/initialized")
+        co_await open_stream_after_initialized();
+      finished_one(holds_slot);
+      co_return;
+    }
+  }
 
   step_result failure;
   retries_used used;

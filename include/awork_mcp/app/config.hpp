@@ -39,6 +39,8 @@ struct bridge_config {
   sign_in_config sign_in;
   bool allow_http = false;
   bool get_stream = true;
+  /// Which protocol era to speak to the server: auto (probe 2026-07-28 first), legacy, modern.
+  std::string protocol = "auto";
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(300)};  ///< 0: wait forever
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(10)};

@@ -17,6 +17,8 @@
 #include "awork_mcp/relay/upstream.hpp"
 
 #include <functional>
+#include "awork_mcp/relay/modern_gateway.hpp"
+
 #include <memory>
 #include <string>
 
@@ -64,6 +66,7 @@ class bridge : public std::enable_shared_from_this<bridge> {
   session session_;
   upstream upstream_;
   listener listener_;
+  modern_gateway gateway_;
 
   answer_ledger ledger_;
   std::string client_initialize_key_;     // id_key of the editor's initialize in flight

@@ -1,0 +1,76 @@
+#pragma once
+// A legacy editor in front of an MCP 2026-07-28 server. The editor speaks the initialize
+// handshake, pings and sessions; the server is stateless. This part probes the server's era with
+// server/discover when the editor initializes, answers initialize from the discover result, and
+// from then on carries every message the modern way: `_meta` and the Mcp-* headers on each
+// request, ping and logging/setLevel answered here, tools with invalid x-mcp-header annotations
+// kept from the editor, and input_required results turned into ordinary requests to the editor
+// whose answers are sent back with the retried request (multi round-trip requests). The rules
+// are the pure functions of era/; this coroutine code only moves messages and applies them.
+
+#include "awork_mcp/app/config.hpp"
+#include "awork_mcp/core/answer_ledger.hpp"
+#include "awork_mcp/era/modern_wire.hpp"
+#include "awork_mcp/era/tool_headers.hpp"
+#include "awork_mcp/relay/async_event.hpp"
+#include "awork_mcp/relay/upstream.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace awork_mcp {
+
+class modern_gateway {
+ public:
+  /// `emit` delivers a message to the editor (and settles the ledger for a response).
+  modern_gateway(net::any_io_executor ex, const bridge_config& config, upstream& server, deliver_fn emit);
+
+  bool is_modern() const { return modern_; }
+
+  /// For the editor's initialize: probes the server. True when the server is modern and the
+  /// initialize was answered here (or refused under --protocol modern); false: forward it (legacy).
+  awaitable<bool> initialize(const outgoing& initialize);
+
+  /// Carries one editor message to the modern server (or answers it here).
+  awaitable<void> forward(const outgoing& message);
+
+ private:
+  struct exchange_outcome {
+    std::optional<std::string> response;  ///< the response line for the awaited id
+    std::optional<upstream_failure> failure;
+  };
+  /// One request to the server under the id of `message`; notifications on its stream go to the
+  /// editor, the response is returned.
+  awaitable<exchange_outcome> send(const outgoing& message);
+  awaitable<void> answer_here(const json::value& id, std::string_view result_json);
+  awaitable<void> fail(const outgoing& message, const upstream_failure& failure);
+  awaitable<void> refresh_tools();
+  /// The editor's answer to one input request of a multi round-trip request (its result, or
+  /// nullopt for an error or no answer in time).
+  awaitable<std::optional<std::string>> ask_editor(const std::string& request_line, const std::string& key);
+  std::string next_internal_id(std::string_view kind);
+  outgoing modern_request(std::string body, std::string method, json::value id) const;
+
+  net::any_io_executor executor_;
+  const bridge_config& config_;
+  upstream& server_;
+  deliver_fn emit_;
+  bool modern_ = false;
+  client_context client_;
+  std::map<std::string, std::vector<param_header>> tool_headers_;
+  std::set<std::string> invalid_tools_;
+  bool tools_known_ = false;
+  std::uint64_t serial_ = 0;
+  /// Editor answers to input requests, by id key, and the event that wakes their waiters.
+  struct editor_answer {
+    bool answered = false;
+    std::optional<std::string> result;  ///< its result; none for an error
+  };
+  std::map<std::string, editor_answer> editor_answers_;
+  async_event editor_answered_;
+};
+
+}  // namespace awork_mcp

@@ -1,0 +1,308 @@
+#include "awork_mcp/relay/modern_gateway.hpp"
+
+#include "awork_mcp/core/json_text.hpp"
+#include "awork_mcp/core/jsonrpc.hpp"
+#include "awork_mcp/era/input_required.hpp"
+#include "awork_mcp/era/json_splice.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace awork_mcp {
+
+namespace {
+
+constexpr std::string_view empty_result = "{}";
+
+upstream_failure refused(std::string why) { return upstream_failure{failure_kind::refused, std::move(why)}; }
+
+// A server that keeps asking for more input is not followed forever.
+constexpr int max_input_rounds = 8;
+
+bool may_ask_for_input(std::string_view method) {
+  return method == "tools/call" || method == "prompts/get" || method == "resources/read";
+}
+
+// Notifications the 2026-07-28 transport has no use for: the handshake's end, cancellation (a
+// stateless server learns of it when its response stream is closed), roots changes (roots are
+// asked for with each request that needs them).
+bool absorbed(std::string_view method) {
+  return method == "notifications/initialized" || method == "notifications/cancelled" ||
+         method == "notifications/roots/list_changed";
+}
+
+int server_error_code(const upstream_failure& failure) {
+  if (!failure.server_error.is_object()) return 0;
+  const auto* code = failure.server_error.as_object().if_contains("code");
+  return code && code->is_int64() ? static_cast<int>(code->as_int64()) : 0;
+}
+
+}  // namespace
+
+modern_gateway::modern_gateway(net::any_io_executor ex, const bridge_config& config, upstream& server, deliver_fn emit)
+    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), editor_answered_(ex) {}
+
+std::string modern_gateway::next_internal_id(std::string_view kind) {
+  return "awork-mcp/" + std::string(kind) + "/" + std::to_string(++serial_);
+}
+
+outgoing modern_gateway::modern_request(std::string body, std::string method, json::value id) const {
+  outgoing request{std::move(body), message_kind::request, std::move(method), {}, {}, {}};
+  request.keys.push_back(id_key(id));
+  request.request_ids.push_back(std::move(id));
+  request.headers = standard_headers(request.body);
+  return request;
+}
+
+awaitable<modern_gateway::exchange_outcome> modern_gateway::send(const outgoing& message) {
+  exchange_outcome outcome;
+  const std::string key = message.keys.empty() ? std::string() : message.keys.front();
+  const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
+    if (m.kind == message_kind::response && id_key(m.id) == key) {
+      outcome.response = std::move(line);
+      co_return;
+    }
+    if (m.kind == message_kind::request) {
+      spdlog::debug("dropping a request the server sent on a response stream (2026-07-28 forbids it)");
+      co_return;
+    }
+    co_await emit_(m, std::move(line));  // progress and log messages of this request
+  };
+  const answered_fn answered = [&] { return outcome.response.has_value(); };
+  const session_headers stateless{{}, std::string(modern_protocol_version)};
+  retries_used used;
+  auto result = co_await server_.exchange(message, stateless, capture, answered, used, false);
+  if (result.how == exchange_result::ending::failed)
+    outcome.failure = std::move(result.failure);
+  else if (!outcome.response && !key.empty())
+    outcome.failure = upstream_failure{failure_kind::stream_ended, "the server accepted the request but sent no response"};
+  co_return outcome;
+}
+
+awaitable<void> modern_gateway::answer_here(const json::value& id, std::string_view result_json) {
+  std::string line = R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"result":)" + std::string(result_json) + "}";
+  const auto message = classify(line);
+  co_await emit_(message, std::move(line));
+}
+
+awaitable<void> modern_gateway::fail(const outgoing& message, const upstream_failure& failure) {
+  const auto error = to_rpc_error(failure, server_.target());
+  for (const auto& id : message.request_ids) {
+    std::string line = make_error_response(id, error.code, error.message, error.data);
+    const auto classified = classify(line);
+    co_await emit_(classified, std::move(line));
+  }
+}
+
+awaitable<bool> modern_gateway::initialize(const outgoing& initialize) {
+  if (config_.protocol == "legacy") co_return false;
+  client_ = client_context_from_initialize(initialize.body);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const json::value probe_id = json::string(next_internal_id("discover"));
+    auto probe = modern_request(discover_request(json::serialize(probe_id), client_), "server/discover", probe_id);
+    auto outcome = co_await send(probe);
+    era_verdict verdict = era_verdict::legacy;
+    if (outcome.response) {
+      verdict = judge_probe(200, *outcome.response);
+    } else if (outcome.failure->kind == failure_kind::http_status) {
+      const std::string body = outcome.failure->server_error.is_object()
+                                   ? R"({"jsonrpc":"2.0","id":null,"error":)" +
+                                         json::serialize(outcome.failure->server_error) + "}"
+                                   : std::string();
+      verdict = judge_probe(outcome.failure->http_status, body);
+    } else {
+      // The server could not be asked at all (network, TLS, sign-in): the handshake would meet
+      // the same wall, and a second wait would double the time to the error.
+      co_await fail(initialize, *outcome.failure);
+      co_return true;
+    }
+    if (verdict == era_verdict::retry_modern) continue;
+    if (verdict != era_verdict::modern) break;
+
+    auto answer = initialize_response_from_discover(*outcome.response, initialize.body,
+                                                    json::serialize(initialize.request_ids.front()));
+    if (!answer) break;
+    modern_ = true;
+    tools_known_ = false;
+    spdlog::info("the server speaks MCP {}: carrying the editor's messages to it statelessly", modern_protocol_version);
+    const auto message = classify(*answer);
+    co_await emit_(message, std::move(*answer));
+    co_return true;
+  }
+  modern_ = false;
+  if (config_.protocol == "modern") {
+    const auto refusal = refused("the server does not speak MCP " + std::string(modern_protocol_version) +
+                                 " (--protocol modern); try --protocol auto");
+    co_await fail(initialize, refusal);
+    co_return true;
+  }
+  spdlog::info("the server does not speak MCP {}: using the initialize handshake", modern_protocol_version);
+  co_return false;
+}
+
+awaitable<void> modern_gateway::refresh_tools() {
+  const json::value id = json::string(next_internal_id("tools"));
+  const std::string bare = R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"method":"tools/list"})";
+  auto body = with_modern_meta(bare, client_);
+  if (!body) co_return;
+  const auto request = modern_request(std::move(*body), "tools/list", id);
+  auto outcome = co_await send(request);
+  if (!outcome.response) co_return;
+  auto scan = scan_tools_list(*outcome.response);
+  for (auto& [name, headers] : scan.headers) tool_headers_[name] = std::move(headers);
+  invalid_tools_.insert(scan.invalid.begin(), scan.invalid.end());
+  tools_known_ = true;
+}
+
+awaitable<std::optional<std::string>> modern_gateway::ask_editor(const std::string& request_line, const std::string& key) {
+  editor_answers_[key];  // awaited from now on
+  std::string line = request_line;
+  const auto message = classify(line);
+  co_await emit_(message, std::move(line));
+  const auto deadline = config_.request_timeout.count() > 0 ? std::chrono::steady_clock::now() + config_.request_timeout
+                                                            : std::chrono::steady_clock::time_point::max();
+  while (!editor_answers_[key].answered && std::chrono::steady_clock::now() < deadline)
+    co_await editor_answered_.wait_until(deadline);
+  auto answer = std::move(editor_answers_[key].result);
+  editor_answers_.erase(key);
+  co_return answer;
+}
+
+awaitable<void> modern_gateway::forward(const outgoing& message) {
+  if (message.kind == message_kind::notification) {
+    if (absorbed(message.method)) co_return;
+    outgoing notification = message;
+    notification.headers = standard_headers(notification.body);
+    auto outcome = co_await send(notification);
+    if (outcome.failure) spdlog::warn("{} to the server failed: {}", message.method, outcome.failure->detail);
+    co_return;
+  }
+  if (message.kind == message_kind::response) {
+    // The editor's answer to an input the server asked for; the server never sees responses.
+    const auto classified = classify(message.body);
+    const auto key = id_key(classified.id);
+    auto waiting = editor_answers_.find(key);
+    if (waiting == editor_answers_.end()) {
+      spdlog::debug("dropping the editor's response {}: nothing awaits it", key);
+      co_return;
+    }
+    waiting->second.answered = true;
+    if (auto result = member_text(message.body, "result"))
+      waiting->second.result = std::string(*result);
+    else
+      spdlog::warn("the editor answered the server's input request {} with an error", key);
+    editor_answered_.notify_all();
+    co_return;
+  }
+  if (message.kind == message_kind::batch) {
+    const auto refusal = refused("MCP 2026-07-28 has no batches: send the requests one by one");
+    co_await fail(message, refusal);
+    co_return;
+  }
+
+  const json::value& id = message.request_ids.front();
+  const std::string& method = message.method;
+  if (method == "ping") {
+    co_await answer_here(id, empty_result);
+    co_return;
+  }
+  if (method == "logging/setLevel") {
+    client_.log_level = nested_string(message.body, "params", "level");
+    co_await answer_here(id, empty_result);
+    co_return;
+  }
+  if (method == "resources/subscribe" || method == "resources/unsubscribe") {
+    spdlog::info("{}: the bridge does not carry resource subscriptions to a 2026-07-28 server yet", method);
+    co_await answer_here(id, empty_result);
+    co_return;
+  }
+  std::string tool;
+  if (method == "tools/call") {
+    tool = nested_string(message.body, "params", "name");
+    if (!tools_known_) co_await refresh_tools();
+    if (invalid_tools_.count(tool)) {
+      const auto refusal =
+          refused("the tool \"" + tool + "\" is not offered: its x-mcp-header annotations are invalid");
+      co_await fail(message, refusal);
+      co_return;
+    }
+  }
+
+  auto body = with_modern_meta(message.body, client_);
+  if (!body) {
+    const auto refusal = refused("the request cannot be carried to an MCP 2026-07-28 server");
+    co_await fail(message, refusal);
+    co_return;
+  }
+  json::value current_id = id;
+  bool headers_refreshed = false;
+  for (int round = 0;; ++round) {
+    outgoing request = modern_request(*body, method, current_id);
+    if (!tool.empty()) {
+      const auto arguments = member_text(member_text(*body, "params").value_or("{}"), "arguments");
+      for (auto& header : param_headers(tool_headers_[tool], arguments.value_or("")))
+        request.headers.push_back(std::move(header));
+    }
+    auto outcome = co_await send(request);
+    if (outcome.failure) {
+      // -32020: the server wants Mcp-Param headers the bridge did not know of: learn the tools again.
+      if (!tool.empty() && !headers_refreshed && server_error_code(*outcome.failure) == -32020) {
+        headers_refreshed = true;
+        co_await refresh_tools();
+        continue;
+      }
+      co_await fail(message, *outcome.failure);
+      co_return;
+    }
+    std::string line = std::move(*outcome.response);
+    if (method == "tools/list") {
+      auto scan = scan_tools_list(line);
+      for (std::size_t i = 0; i < scan.reasons.size(); ++i)
+        spdlog::warn("dropped a tool the server offered: {}", scan.reasons[i]);
+      for (auto& [name, headers] : scan.headers) tool_headers_[name] = std::move(headers);
+      invalid_tools_.insert(scan.invalid.begin(), scan.invalid.end());
+      tools_known_ = true;
+      line = std::move(scan.filtered_line);
+    }
+    if (may_ask_for_input(method)) {
+      if (auto inputs = parse_input_required(line)) {
+        if (round >= max_input_rounds) {
+          const auto refusal =
+              refused("the server asked for input more than " + std::to_string(max_input_rounds) + " times");
+          co_await fail(message, refusal);
+          co_return;
+        }
+        std::vector<std::pair<std::string, std::string>> responses;
+        for (const auto& input : inputs->requests) {
+          const auto ask_id = next_internal_id("input");
+          const auto ask_key = id_key(json::string(ask_id));
+          const auto ask = editor_input_request(input, json_quote(ask_id));
+          auto answer = co_await ask_editor(ask, ask_key);
+          if (!answer) {
+            const auto refusal = refused("the editor did not answer the server's " + input.method + " request");
+            co_await fail(message, refusal);
+            co_return;
+          }
+          responses.emplace_back(input.key, std::move(*answer));
+        }
+        current_id = json::string(next_internal_id("retry"));
+        auto retry = retry_with_inputs(*body, json::serialize(current_id), responses, inputs->request_state);
+        if (!retry) {
+          const auto refusal = refused("the request cannot be sent again with its inputs");
+          co_await fail(message, refusal);
+          co_return;
+        }
+        body = std::move(*retry);
+        continue;
+      }
+    }
+    if (current_id != id) {
+      auto renamed = with_id(line, json::serialize(id));
+      if (renamed) line = std::move(*renamed);
+    }
+    const auto classified = classify(line);
+    co_await emit_(classified, std::move(line));
+    co_return;
+  }
+}
+
+}  // namespace awork_mcp
