@@ -20,6 +20,7 @@ const args = process.argv.slice(2);
 const bridge = args[0];
 const url = args[args.length - 1];
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? 'initialize';
+const context = process.env.MCP_CONFORMANCE_CONTEXT ? JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT) : {};
 const isAuthScenario = scenario.startsWith('auth/');
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -44,9 +45,6 @@ if (isAuthScenario) {
     BROWSER: `${shellWord(process.execPath)} ${shellWord(join(here, 'browser.mjs'))}`,
     XDG_CONFIG_HOME: configHome,
   };
-  const context = process.env.MCP_CONFORMANCE_CONTEXT
-    ? JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT)
-    : {};
   if (context.client_id) bridgeArgs.push('--client-id', context.client_id);
   if (context.client_secret) {
     const secretFile = join(scratch, 'client-secret');
@@ -90,6 +88,40 @@ const toolFor = {
 // the second request they need.
 const toolForScenario = (name) => toolFor[name] ?? (name.startsWith('auth/') ? ['test-tool', {}] : undefined);
 
+
+// Scenarios that need more than one tool call: each is what an editor would do with the server
+// the scenario stands up (the suite checks the requests the bridge makes of them).
+const callEachTool = (argumentsFor) => async () => {
+  const { tools } = await client.listTools();
+  for (const tool of tools) {
+    const result = await client.callTool({ name: tool.name, arguments: argumentsFor(tool) });
+    console.error(`[client] ${tool.name} -> ${JSON.stringify(result).slice(0, 200)}`);
+  }
+};
+const scenarioActions = {
+  'sep-2322-client-request-state': callEachTool(() => ({})),
+  'http-invalid-tool-headers': callEachTool(() => ({ region: 'us-west1' })),
+  'http-standard-headers': async () => {
+    await callEachTool(() => ({}))();
+    for (const resource of (await client.listResources()).resources) await client.readResource({ uri: resource.uri });
+    for (const prompt of (await client.listPrompts()).prompts) await client.getPrompt({ name: prompt.name });
+  },
+  'http-custom-headers': async () => {
+    await client.listTools();
+    for (const call of context.toolCalls ?? []) await client.callTool({ name: call.name, arguments: call.arguments });
+  },
+  'json-schema-ref-no-deref': async () => {
+    await client.listTools();
+  },
+  'json-schema-2020-12-preservation': async () => {
+    const { tools } = await client.listTools();
+    const schema = tools.find((t) => t.name === 'json_schema_2020_12_tool')?.inputSchema;
+    if (!schema) throw new Error('server offers no json_schema_2020_12_tool');
+    const result = await client.callTool({ name: 'json_schema_echo', arguments: { schema } });
+    if (result.isError) throw new Error('json_schema_echo failed');
+  },
+};
+
 function cleanUp() {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 }
@@ -106,7 +138,9 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
 try {
   await client.connect(transport);
   const tool = toolForScenario(scenario);
-  if (tool) {
+  if (scenarioActions[scenario]) {
+    await scenarioActions[scenario]();
+  } else if (tool) {
     const [name, toolArgs] = tool;
     const { tools } = await client.listTools();
     if (!tools.some((t) => t.name === name)) throw new Error(`server offers no tool ${name}`);

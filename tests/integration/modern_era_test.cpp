@@ -1,0 +1,143 @@
+// A legacy editor (initialize first, pings, sessions) through the bridge to a server that speaks
+// only MCP 2026-07-28: stateless requests with `_meta` and Mcp-* headers, server/discover instead
+// of initialize, and input_required results instead of server-to-client requests.
+
+#include "mcp_fixture.hpp"
+
+#include <algorithm>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* meta_version = "io.modelcontextprotocol/protocolVersion";
+
+/// A 2026-07-28-only server: every request must carry the version header and `_meta`.
+struct modern_server {
+  std::atomic<int> rounds{0};
+
+  bool handle(const test_support::request& req, server_reply& reply) {
+    if (req.method() != test_support::http::verb::post) {
+      reply.empty(405);
+      return true;
+    }
+    auto msg = json::parse(req.body()).as_object();
+    const auto id = msg.contains("id") ? msg.at("id") : json::value(nullptr);
+    const std::string method(msg.at("method").as_string());
+    auto error = [&](unsigned status, int code, const char* text) {
+      reply.json(status, json::serialize(json::object{
+                             {"jsonrpc", "2.0"}, {"id", id}, {"error", json::object{{"code", code}, {"message", text}}}}));
+      return true;
+    };
+    if (req["MCP-Protocol-Version"] != "2026-07-28") return error(400, -32020, "MCP-Protocol-Version missing");
+    if (req["Mcp-Method"] != method) return error(400, -32020, "Mcp-Method does not match");
+    if (msg.contains("id")) {
+      const auto* meta = msg.contains("params") ? msg.at("params").as_object().if_contains("_meta") : nullptr;
+      if (!meta || !meta->as_object().contains(meta_version) ||
+          !meta->as_object().contains("io.modelcontextprotocol/clientCapabilities"))
+        return error(400, -32602, "_meta is missing");
+    }
+    auto result = [&](const std::string& result_json) {
+      reply.json(200, R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"result":)" + result_json + "}");
+      return true;
+    };
+    if (method == "server/discover")
+      return result(R"({"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true}},)"
+                    R"("_meta":{"io.modelcontextprotocol/serverInfo":{"name":"modern-test","version":"9.1"}},"ttlMs":0,"cacheScope":"private"})");
+    if (method == "tools/list")
+      return result(R"({"tools":[{"name":"regional","inputSchema":{"type":"object","properties":{"region":{"type":"string","x-mcp-header":"Region"}}}},)"
+                    R"({"name":"broken","inputSchema":{"type":"object","properties":{"n":{"type":"number","x-mcp-header":"N"}}}}],"ttlMs":1.0})");
+    if (method == "tools/call") {
+      const auto& params = msg.at("params").as_object();
+      if (params.at("name") == "regional") {
+        if (req["Mcp-Name"] != "regional" || req["Mcp-Param-Region"] != "eu-central") return error(400, -32020, "headers");
+        return result(R"({"content":[{"type":"text","text":"in eu-central"}],"resultType":"complete"})");
+      }
+      if (params.at("name") == "confirm") {
+        ++rounds;
+        if (!params.contains("inputResponses"))
+          return result(R"({"resultType":"input_required","inputRequests":{"ok":{"method":"elicitation/create",)"
+                        R"("params":{"message":"Really?","requestedSchema":{"type":"object","properties":{}}}}},"requestState":"st-1"})");
+        if (params.at("requestState") != "st-1") return error(400, -32602, "requestState not echoed");
+        const auto& answer = params.at("inputResponses").at("ok");
+        return result(R"({"content":[{"type":"text","text":"answered )" + std::string(answer.at("action").as_string()) +
+                      R"("}],"resultType":"complete"})");
+      }
+    }
+    return error(404, -32601, "Method not found");
+  }
+};
+
+}  // namespace
+
+class modern_era_test : public bridge_test {
+ protected:
+  void SetUp() override {
+    bridge_test::SetUp();
+    mcp.on_request = [this](const auto& req, server_reply& reply) { return modern.handle(req, reply); };
+  }
+  modern_server modern;
+};
+
+TEST_F(modern_era_test, a_legacy_editor_works_unchanged_against_a_modern_only_server) {
+  start_bridge();
+  bridge->send(initialize_line(1, "2025-06-18"));
+  auto init = read_response(1);
+  ASSERT_TRUE(init.as_object().contains("result")) << init << bridge->stderr_text();
+  EXPECT_EQ(init.at("result").at("protocolVersion"), "2025-06-18") << "the editor's own era";
+  EXPECT_EQ(init.at("result").at("serverInfo").at("name"), "modern-test");
+  bridge->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+
+  bridge->send(request_line(2, "ping"));
+  EXPECT_EQ(read_response(2).at("result"), json::object{});
+
+  bridge->send(request_line(3, "tools/list"));
+  auto list = read_response(3);
+  ASSERT_EQ(list.at("result").at("tools").as_array().size(), 1u) << "the tool with an invalid annotation is dropped";
+  EXPECT_EQ(list.at("result").at("tools").at(0).at("name"), "regional");
+
+  bridge->send(request_line(4, "tools/call", {{"name", "regional"}, {"arguments", {{"region", "eu-central"}}}}));
+  EXPECT_EQ(read_response(4).at("result").at("content").at(0).at("text"), "in eu-central");
+
+  bridge->send(request_line(5, "tools/call", {{"name", "broken"}, {"arguments", {{"n", 1}}}}));
+  EXPECT_NE(message_of(read_response(5)).find("x-mcp-header"), std::string::npos);
+
+  // The server saw no initialize, no ping, no notification, and no call of the dropped tool.
+  for (const auto& r : server->requests()) {
+    EXPECT_EQ(r.body.find("\"initialize\""), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("\"ping\""), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("notifications/initialized"), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("\"broken\","), std::string::npos) << r.body;
+    EXPECT_EQ(r.header("Mcp-Session-Id"), "");
+  }
+}
+
+TEST_F(modern_era_test, an_input_required_result_becomes_one_editor_request_and_one_answer) {
+  start_bridge();
+  bridge->send(initialize_line(1, "2025-11-25"));
+  ASSERT_TRUE(read_response(1).as_object().contains("result"));
+  bridge->send(request_line(7, "tools/call", {{"name", "confirm"}, {"arguments", json::object{}}}));
+  auto ask = read_json();
+  ASSERT_TRUE(ask.is_object() && ask.as_object().contains("method")) << ask;
+  EXPECT_EQ(ask.at("method"), "elicitation/create");
+  EXPECT_EQ(ask.at("params").at("message"), "Really?");
+  bridge->send(json::serialize(json::object{
+      {"jsonrpc", "2.0"}, {"id", ask.at("id")}, {"result", json::object{{"action", "accept"}, {"content", json::object{}}}}}));
+  auto answer = read_response(7);
+  EXPECT_EQ(answer.at("result").at("content").at(0).at("text"), "answered accept") << answer;
+  EXPECT_EQ(modern.rounds, 2);
+  // The retry went out under an id of its own, never the editor's.
+  auto calls = posts_with_method("tools/call");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_NE(json::parse(calls[1].body).at("id"), json::value(7));
+}
+
+TEST_F(modern_era_test, a_legacy_server_still_gets_the_handshake) {
+  mcp.on_request = nullptr;  // the fake server of the other tests: it knows no server/discover
+  start_bridge();
+  auto init = handshake();
+  ASSERT_TRUE(init.as_object().contains("result")) << init << bridge->stderr_text();
+  EXPECT_EQ(mcp.initialize_count, 1);
+  bridge->send(request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "old"}}}}));
+  EXPECT_EQ(read_response(2).at("result").at("content").at(0).at("text"), "old");
+}
