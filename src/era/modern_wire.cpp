@@ -171,15 +171,14 @@ std::optional<std::string> initialize_response_from_discover(std::string_view di
     if (const auto asked = string_member(*params, "protocolVersion"))
       if (std::find(legacy_versions.begin(), legacy_versions.end(), *asked) != legacy_versions.end()) version = *asked;
 
-  // The flags that would make the editor wait for list_changed notifications or subscribe to
-  // resources: the bridge does not relay either yet, so it does not promise them.
+  // Resource subscriptions are not relayed yet, so they are not promised; list changes are
+  // (through subscriptions/listen, see listen_request).
   std::string capabilities = "{}";
   if (const auto given = object_member(*result, "capabilities")) capabilities = *given;
   for (const std::string_view kind : {"tools", "prompts", "resources"}) {
     const auto section = object_member(capabilities, kind);
     if (!section) continue;
-    auto stripped = remove_member(*section, "listChanged");
-    if (stripped) stripped = remove_member(*stripped, "subscribe");
+    auto stripped = remove_member(*section, "subscribe");
     if (!stripped) continue;
     if (auto next = set_member(capabilities, kind, *stripped)) capabilities = std::move(*next);
   }
@@ -223,6 +222,37 @@ era_verdict judge_probe(unsigned status, std::string_view body) {
       return era_verdict::retry_modern;
   }
   return era_verdict::legacy;
+}
+
+std::string requested_protocol_version(std::string_view request_body) {
+  const auto params = member_text(request_body, "params");
+  if (!params) return {};
+  const auto meta = member_text(*params, "_meta");
+  if (!meta) return {};
+  const auto version = member_text(*meta, "io.modelcontextprotocol/protocolVersion");
+  if (!version) return {};
+  return json_unquote(*version).value_or("");
+}
+
+std::optional<std::string> listen_request(std::string_view discover_line, std::string_view id_json,
+                                          const client_context& client) {
+  const auto result = object_member(discover_line, "result");
+  if (!result) return std::nullopt;
+  const auto capabilities = object_member(*result, "capabilities");
+  if (!capabilities) return std::nullopt;
+  std::string filter;
+  for (const auto& [kind, name] : {std::pair<std::string_view, std::string_view>{"tools", "toolsListChanged"},
+                                   {"prompts", "promptsListChanged"},
+                                   {"resources", "resourcesListChanged"}}) {
+    const auto section = object_member(*capabilities, kind);
+    if (!section || member_text(*section, "listChanged") != std::optional<std::string_view>("true")) continue;
+    filter += filter.empty() ? "" : ",";
+    filter += "\"" + std::string(name) + "\":true";
+  }
+  if (filter.empty()) return std::nullopt;
+  const std::string bare = R"({"jsonrpc":"2.0","id":)" + std::string(id_json) +
+                           R"(,"method":"subscriptions/listen","params":{"notifications":{)" + filter + "}}}";
+  return with_modern_meta(bare, client);
 }
 
 }  // namespace awork_mcp

@@ -3,6 +3,7 @@
 
 #include "awork_mcp/era/modern_wire.hpp"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -203,7 +204,7 @@ TEST(era_modern_wire, initialize_response_from_discover_table) {
       {"everything",
        discover(R"({"supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true},"logging":{},"n":1.0},"serverInfo":{"name":"s","version":"2.50"},"instructions":"Use \u00e9 \"well\""})"),
        asks_2025_06_18, "1",
-       R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{},"logging":{},"n":1.0},"serverInfo":{"name":"s","version":"2.50"},"instructions":"Use \u00e9 \"well\""}})"},
+       R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true},"logging":{},"n":1.0},"serverInfo":{"name":"s","version":"2.50"},"instructions":"Use \u00e9 \"well\""}})"},
       {"serverInfo in _meta preferred",
        discover(R"({"supportedVersions":["2026-07-28"],"capabilities":{},"serverInfo":{"name":"plain","version":"1"},"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"meta","version":"1.0"}}})"),
        asks_2025_06_18, R"("e-1")",
@@ -220,7 +221,7 @@ TEST(era_modern_wire, initialize_response_from_discover_table) {
       {"subscriptions not promised",
        discover(R"({"supportedVersions":["2026-07-28"],"capabilities":{"resources":{"subscribe":true,"listChanged":true},"prompts":{ "listChanged" : false , "x" : 1 },"completions":{},"experimental":{"tools":{"listChanged":true}}}})"),
        asks_2025_06_18, "1",
-       R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"resources":{},"prompts":{ "x" : 1 },"completions":{},"experimental":{"tools":{"listChanged":true}}},"serverInfo":{"name":"unknown","version":"0"}}})"},
+       R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"resources":{"listChanged":true},"prompts":{ "listChanged" : false , "x" : 1 },"completions":{},"experimental":{"tools":{"listChanged":true}}},"serverInfo":{"name":"unknown","version":"0"}}})"},
       {"2024-11-05 kept", discover(R"({"supportedVersions":["2026-07-28"]})"),
        R"({"method":"initialize","params":{"protocolVersion":"2024-11-05"}})", "1",
        R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2024-11-05","capabilities":{},"serverInfo":{"name":"unknown","version":"0"}}})"},
@@ -292,4 +293,52 @@ TEST(era_modern_wire, judge_probe_table) {
       {"array", 200, "[" + discover_modern + "]", era_verdict::legacy},
   };
   for (const auto& r : rows) EXPECT_EQ(judge_probe(r.status, r.body), r.verdict) << r.name;
+}
+
+TEST(era_modern_wire, requested_protocol_version_of_a_modern_editor) {
+  struct row {
+    const char* name;
+    const char* body;
+    const char* expected;
+  };
+  const row rows[] = {
+      {"modern", R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}})", "2026-07-28"},
+      {"other keys around", R"({"id":1,"params":{"a":1,"_meta":{"progressToken":3,"io.modelcontextprotocol/protocolVersion":"2027-01-01"}},"method":"x"})", "2027-01-01"},
+      {"legacy request", R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", ""},
+      {"meta without the key", R"({"jsonrpc":"2.0","id":1,"method":"m","params":{"_meta":{"progressToken":1}}})", ""},
+      {"not a string", R"({"jsonrpc":"2.0","id":1,"method":"m","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":5}}})", ""},
+      {"nested deeper is not it", R"({"id":1,"method":"m","params":{"x":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}})", ""},
+      {"garbage", "{\"params\":", ""},
+  };
+  for (const auto& r : rows) EXPECT_EQ(requested_protocol_version(r.body), r.expected) << r.name;
+}
+
+TEST(era_modern_wire, listen_request_for_the_list_changes_offered) {
+  const client_context client{"{}", R"({"name":"ed","version":"1"})", ""};
+  struct row {
+    const char* name;
+    const char* capabilities;
+    std::optional<std::string> filter;
+  };
+  const row rows[] = {
+      {"tools and resources", R"({"tools":{"listChanged":true},"prompts":{},"resources":{"listChanged":true,"subscribe":true}})",
+       R"({"toolsListChanged":true,"resourcesListChanged":true})"},
+      {"prompts only", R"({"prompts":{"listChanged":true}})", R"({"promptsListChanged":true})"},
+      {"false is not offered", R"({"tools":{"listChanged":false}})", std::nullopt},
+      {"nothing", R"({})", std::nullopt},
+  };
+  for (const auto& r : rows) {
+    const std::string discover =
+        std::string(R"({"jsonrpc":"2.0","id":1,"result":{"supportedVersions":["2026-07-28"],"capabilities":)") +
+        r.capabilities + "}}";
+    auto request = listen_request(discover, R"("l-1")", client);
+    ASSERT_EQ(request.has_value(), r.filter.has_value()) << r.name;
+    if (!request) continue;
+    const auto parsed = boost::json::parse(*request);
+    EXPECT_EQ(parsed.at("method"), "subscriptions/listen") << r.name;
+    EXPECT_EQ(parsed.at("id"), "l-1") << r.name;
+    EXPECT_EQ(boost::json::serialize(parsed.at("params").at("notifications")), *r.filter) << r.name;
+    EXPECT_EQ(parsed.at("params").at("_meta").at("io.modelcontextprotocol/protocolVersion"), "2026-07-28") << r.name;
+  }
+  EXPECT_FALSE(listen_request("not json", "1", client));
 }

@@ -61,6 +61,16 @@ std::optional<std::string> initialize_response_from_discover(std::string_view di
                                                              std::string_view editor_initialize_body,
                                                              std::string_view editor_id_json);
 
+/// The protocol version a request names in params._meta["io.modelcontextprotocol/protocolVersion"]
+/// (a modern editor's request); empty if it names none.
+std::string requested_protocol_version(std::string_view request_body);
+
+/// The subscriptions/listen request (id `id_json`) for the list changes a server offers: the
+/// tools, prompts and resources whose capabilities in its discover result say listChanged.
+/// nullopt when it offers none.
+std::optional<std::string> listen_request(std::string_view discover_line, std::string_view id_json,
+                                          const client_context& client);
+
 /// What the answer to the probe says about the server's era.
 enum class era_verdict {
   modern,         ///< a discover result that lists 2026-07-28
