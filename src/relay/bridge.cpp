@@ -247,6 +247,11 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
     }
   } else {
     (void)co_await session_.ready(through_hold);
+    if (!gateway_.is_modern() && modern_gateway::from_modern_editor(message)) {
+      co_await gateway_.pass_through(message);
+      finished_one(holds_slot);
+      co_return;
+    }
     if (gateway_.is_modern()) {
       co_await gateway_.forward(message);
       if (message.kind == message_kind::notification && message.method == "notifications/initialized")

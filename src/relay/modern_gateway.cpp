@@ -4,6 +4,7 @@
 #include "awork_mcp/core/jsonrpc.hpp"
 #include "awork_mcp/era/input_required.hpp"
 #include "awork_mcp/era/json_splice.hpp"
+#include "awork_mcp/era/legacy_wire.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -123,6 +124,8 @@ awaitable<bool> modern_gateway::initialize(const outgoing& initialize) {
     if (!answer) break;
     modern_ = true;
     tools_known_ = false;
+    discover_line_ = *outcome.response;
+    ++generation_;
     spdlog::info("the server speaks MCP {}: carrying the editor's messages to it statelessly", modern_protocol_version);
     const auto message = classify(*answer);
     co_await emit_(message, std::move(*answer));
@@ -169,6 +172,18 @@ awaitable<std::optional<std::string>> modern_gateway::ask_editor(const std::stri
 
 awaitable<void> modern_gateway::forward(const outgoing& message) {
   if (message.kind == message_kind::notification) {
+    if (message.method == "notifications/initialized") {
+      // The editor is ready for notifications: list changes now come on a listen stream.
+      net::co_spawn(executor_, listen(generation_), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& error) {
+          spdlog::error("the subscriptions/listen stream failed: {}", error.what());
+        }
+      });
+      co_return;
+    }
     if (absorbed(message.method)) co_return;
     outgoing notification = message;
     notification.headers = standard_headers(notification.body);
@@ -303,6 +318,203 @@ awaitable<void> modern_gateway::forward(const outgoing& message) {
     co_await emit_(classified, std::move(line));
     co_return;
   }
+}
+
+bool modern_gateway::from_modern_editor(const outgoing& message) {
+  if (message.kind != message_kind::request && message.kind != message_kind::notification) return false;
+  return message.method == "server/discover" || !requested_protocol_version(message.body).empty();
+}
+
+awaitable<void> modern_gateway::pass_through(const outgoing& message) {
+  std::string version = requested_protocol_version(message.body);
+  if (version.empty()) version = modern_protocol_version;
+  if (message.kind == message_kind::notification) {
+    // Cancellation and the like: no answer is awaited, and a legacy server hears it in its session.
+    outgoing notification = message;
+    notification.headers = standard_headers(message.body);
+    const session_headers headers = legacy_for_modern_ ? legacy_session_ : session_headers{{}, version};
+    const answered_fn nothing_awaited = [] { return true; };
+    retries_used used;
+    auto result = co_await server_.exchange(notification, headers, emit_, nothing_awaited, used, false);
+    if (result.how == exchange_result::ending::failed)
+      spdlog::warn("{} to the server failed: {}", message.method, result.failure.detail);
+    co_return;
+  }
+  if (legacy_for_modern_) {
+    co_await forward_to_legacy(message);
+    co_return;
+  }
+  outgoing request = message;
+  request.headers = standard_headers(message.body);
+  if (message.method == "tools/call") {
+    // Mcp-Param headers come from the tools' schemas: learn them once if the editor has not listed.
+    if (!tools_known_) co_await refresh_tools();
+    const auto tool = nested_string(message.body, "params", "name");
+    const auto arguments = member_text(member_text(message.body, "params").value_or("{}"), "arguments");
+    for (auto& header : param_headers(tool_headers_[tool], arguments.value_or(""))) request.headers.push_back(std::move(header));
+  }
+  exchange_outcome outcome;
+  const std::string key = message.keys.front();
+  const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
+    if (m.kind == message_kind::response && id_key(m.id) == key) {
+      outcome.response = std::move(line);
+      co_return;
+    }
+    co_await emit_(m, std::move(line));
+  };
+  const answered_fn answered = [&] { return outcome.response.has_value(); };
+  const session_headers stateless{{}, version};
+  retries_used used;
+  auto result = co_await server_.exchange(request, stateless, capture, answered, used, false);
+  if (result.how == exchange_result::ending::failed) {
+    // No JSON-RPC error, or the reference SDK's "Server not initialized" (-32000): an older server.
+    const bool older_server = result.failure.kind == failure_kind::http_status &&
+                              (result.failure.http_status == 400 || result.failure.http_status == 404) &&
+                              (!result.failure.server_error.is_object() || server_error_code(result.failure) == -32000);
+    if (older_server && config_.protocol != "modern" && co_await handshake_for_modern_editor(message)) {
+      spdlog::info("the server speaks only the initialize handshake: made it for the 2026-07-28 editor");
+      co_await forward_to_legacy(message);
+      co_return;
+    }
+    if (older_server) {
+      // Most likely a server of an older era: say so instead of a bare HTTP error.
+      const auto refusal = refused("the server did not take this MCP " + version + " request (HTTP " +
+                                   std::to_string(result.failure.http_status) +
+                                   "); if it speaks only an older revision, use an editor that starts with initialize: "
+                                   "the bridge does not yet join a " + version + " editor to an older server");
+      co_await fail(message, refusal);
+      co_return;
+    }
+    co_await fail(message, result.failure);
+    co_return;
+  }
+  if (!outcome.response) {
+    const auto ended = upstream_failure{failure_kind::stream_ended, "the server accepted the request but sent no response"};
+    co_await fail(message, ended);
+    co_return;
+  }
+  // The editor judges the tools itself; the bridge only learns their headers.
+  if (message.method == "tools/list") {
+    auto scan = scan_tools_list(*outcome.response);
+    for (auto& [name, headers] : scan.headers) tool_headers_[name] = std::move(headers);
+    tools_known_ = true;
+  }
+  const auto classified = classify(*outcome.response);
+  co_await emit_(classified, std::move(*outcome.response));
+}
+
+awaitable<void> modern_gateway::listen(std::uint64_t generation) {
+  auto pause = std::chrono::seconds(1);
+  net::steady_timer timer(executor_);
+  while (modern_ && generation == generation_) {
+    const json::value id = json::string(next_internal_id("listen"));
+    auto body = listen_request(discover_line_, json::serialize(id), client_);
+    if (!body) co_return;  // the server offers no list changes
+    const auto request = modern_request(std::move(*body), "subscriptions/listen", id);
+    const auto key = request.keys.front();
+    bool ended = false;
+    const deliver_fn deliver = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
+      if (generation != generation_) co_return;  // the editor initialized again meanwhile
+      if (m.kind == message_kind::response && id_key(m.id) == key) {
+        ended = true;  // the server closed the subscription
+        co_return;
+      }
+      if (m.kind != message_kind::notification || m.method == "notifications/subscriptions/acknowledged") co_return;
+      if (m.method == "notifications/tools/list_changed") tools_known_ = false;  // learn the headers again
+      co_await emit_(m, std::move(line));
+    };
+    const answered_fn answered = [&] { return ended || generation != generation_; };
+    const session_headers stateless{{}, std::string(modern_protocol_version)};
+    retries_used used;
+    const auto opened = std::chrono::steady_clock::now();
+    auto result = co_await server_.exchange(request, stateless, deliver, answered, used, false);
+    if (!modern_ || generation != generation_) co_return;
+    if (result.how == exchange_result::ending::failed && result.failure.kind == failure_kind::http_status &&
+        result.failure.http_status >= 400 && result.failure.http_status < 500 && result.failure.http_status != 429) {
+      spdlog::info("the server refused subscriptions/listen ({}): list changes will not reach the editor",
+                   result.failure.detail);
+      co_return;
+    }
+    // A stream that lived a while was cut by a proxy or the server: reopen at once, quietly.
+    if (std::chrono::steady_clock::now() - opened > std::chrono::minutes(1)) pause = std::chrono::seconds(1);
+    timer.expires_after(pause);
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    pause = std::min<std::chrono::seconds>(pause * 2, std::chrono::seconds(60));
+  }
+}
+
+awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& first) {
+  const json::value id = json::string(next_internal_id("initialize"));
+  outgoing initialize{initialize_request_from_meta(first.body, json::serialize(id)), message_kind::request, "initialize", {}, {}, {}};
+  initialize.keys.push_back(id_key(id));
+  initialize.request_ids.push_back(id);
+  std::optional<std::string> answer;
+  const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
+    if (m.kind == message_kind::response && id_key(m.id) == initialize.keys.front()) answer = std::move(line);
+    co_return;
+  };
+  const answered_fn answered = [&] { return answer.has_value(); };
+  const session_headers none;
+  retries_used used;
+  auto result = co_await server_.exchange(initialize, none, capture, answered, used, false);
+  if (result.how != exchange_result::ending::done || !answer || !member_text(*answer, "result")) co_return false;
+  legacy_session_ = session_headers{result.session_id, nested_string(*answer, "result", "protocolVersion")};
+  legacy_initialize_line_ = std::move(*answer);
+
+  outgoing initialized{R"({"jsonrpc":"2.0","method":"notifications/initialized"})", message_kind::notification,
+                       "notifications/initialized", {}, {}, {}};
+  const answered_fn nothing_awaited = [] { return true; };
+  retries_used unused;
+  (void)co_await server_.exchange(initialized, legacy_session_, capture, nothing_awaited, unused, false);
+  legacy_for_modern_ = true;
+  co_return true;
+}
+
+awaitable<void> modern_gateway::forward_to_legacy(const outgoing& message) {
+  if (message.method == "server/discover") {
+    auto answer = discover_response_from_initialize(legacy_initialize_line_, json::serialize(message.request_ids.front()));
+    if (answer) {
+      const auto classified = classify(*answer);
+      co_await emit_(classified, std::move(*answer));
+      co_return;
+    }
+  }
+  std::optional<std::string> response;
+  const std::string key = message.keys.front();
+  std::vector<std::string> refusals;  // answers to the server's own requests, which cannot reach the editor
+  const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
+    if (m.kind == message_kind::response && id_key(m.id) == key) {
+      response = std::move(line);
+      co_return;
+    }
+    if (m.kind == message_kind::request) {
+      spdlog::warn("the server sent {} to a 2026-07-28 editor, which cannot take requests: refused", m.method);
+      refusals.push_back(unjoinable_server_request(json::serialize(m.id), m.method));
+      co_return;
+    }
+    co_await emit_(m, std::move(line));
+  };
+  const answered_fn answered = [&] { return response.has_value(); };
+  retries_used used;
+  auto result = co_await server_.exchange(message, legacy_session_, capture, answered, used, false);
+  for (auto& refusal : refusals) {
+    outgoing answer{std::move(refusal), message_kind::response, {}, {}, {}, {}};
+    const answered_fn none_awaited = [] { return true; };
+    retries_used unused;
+    (void)co_await server_.exchange(answer, legacy_session_, capture, none_awaited, unused, false);
+  }
+  if (result.how == exchange_result::ending::failed) {
+    co_await fail(message, result.failure);
+    co_return;
+  }
+  if (!response) {
+    const auto ended = upstream_failure{failure_kind::stream_ended, "the server accepted the request but sent no response"};
+    co_await fail(message, ended);
+    co_return;
+  }
+  std::string line = modern_result(*response, message.method);
+  const auto classified = classify(line);
+  co_await emit_(classified, std::move(line));
 }
 
 }  // namespace awork_mcp

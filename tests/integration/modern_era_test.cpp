@@ -15,6 +15,8 @@ constexpr const char* meta_version = "io.modelcontextprotocol/protocolVersion";
 /// A 2026-07-28-only server: every request must carry the version header and `_meta`.
 struct modern_server {
   std::atomic<int> rounds{0};
+  std::atomic<int> listens{0};
+  gate hold_listen;
 
   bool handle(const test_support::request& req, server_reply& reply) {
     if (req.method() != test_support::http::verb::post) {
@@ -44,6 +46,16 @@ struct modern_server {
     if (method == "server/discover")
       return result(R"({"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true}},)"
                     R"("_meta":{"io.modelcontextprotocol/serverInfo":{"name":"modern-test","version":"9.1"}},"ttlMs":0,"cacheScope":"private"})");
+    if (method == "subscriptions/listen") {
+      ++listens;
+      reply.start_sse();
+      reply.sse(test_support::sse_event(
+          R"({"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"notifications":{"toolsListChanged":true}}})"));
+      reply.sse(test_support::sse_event(R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{}})"));
+      hold_listen.wait_for(5s);
+      reply.cut();
+      return true;
+    }
     if (method == "tools/list")
       return result(R"({"tools":[{"name":"regional","inputSchema":{"type":"object","properties":{"region":{"type":"string","x-mcp-header":"Region"}}}},)"
                     R"({"name":"broken","inputSchema":{"type":"object","properties":{"n":{"type":"number","x-mcp-header":"N"}}}}],"ttlMs":1.0})");
@@ -140,4 +152,64 @@ TEST_F(modern_era_test, a_legacy_server_still_gets_the_handshake) {
   EXPECT_EQ(mcp.initialize_count, 1);
   bridge->send(request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "old"}}}}));
   EXPECT_EQ(read_response(2).at("result").at("content").at(0).at("text"), "old");
+}
+
+TEST_F(modern_era_test, a_modern_editor_is_carried_as_it_is_with_the_required_headers) {
+  start_bridge();
+  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}})";
+  bridge->send(R"({"jsonrpc":"2.0","id":1,"method":"server/discover","params":{)" + meta + "}}");
+  auto discover = read_response(1);
+  EXPECT_EQ(discover.at("result").at("supportedVersions").at(0), "2026-07-28") << discover << bridge->stderr_text();
+  bridge->send(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"regional","arguments":{"region":"eu-central"},)" +
+               meta + "}}");
+  EXPECT_EQ(read_response(2).at("result").at("content").at(0).at("text"), "in eu-central") << bridge->stderr_text();
+  auto calls = posts_with_method("tools/call");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].header("MCP-Protocol-Version"), "2026-07-28");
+  EXPECT_EQ(calls[0].header("Mcp-Name"), "regional");
+  EXPECT_EQ(calls[0].header("Mcp-Param-Region"), "eu-central") << "learned from the bridge's own tools/list";
+}
+
+TEST_F(modern_era_test, a_modern_editor_in_front_of_a_legacy_server_gets_the_handshake_made_for_it) {
+  // A legacy server as the reference SDK 1.x makes them: nothing without a session.
+  mcp.on_request = [](const auto& req, server_reply& reply) {
+    if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
+      reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
+      return true;
+    }
+    return false;
+  };
+  start_bridge();
+  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                           R"("io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"new-ed","version":"2"}})";
+  bridge->send(R"({"jsonrpc":"2.0","id":1,"method":"server/discover","params":{)" + meta + "}}");
+  auto discover = read_response(1);
+  EXPECT_EQ(discover.at("result").at("supportedVersions").at(0), "2026-07-28") << discover << bridge->stderr_text();
+  EXPECT_EQ(discover.at("result").at("_meta").at("io.modelcontextprotocol/serverInfo").at("name"), "fake");
+  bridge->send(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hello"},)" + meta + "}}");
+  auto call = read_response(2);
+  EXPECT_EQ(call.at("result").at("content").at(0).at("text"), "hello") << call;
+  EXPECT_EQ(call.at("result").at("resultType"), "complete") << "a modern client refuses results without it";
+  ASSERT_EQ(mcp.initialize_count, 1);
+  auto initialize = posts_with_method("initialize").at(0);
+  EXPECT_NE(initialize.body.find("\"new-ed\""), std::string::npos) << "made from the editor's own _meta";
+  EXPECT_EQ(posts_with_method("tools/call").at(0).header("Mcp-Session-Id"), "s1") << "carried in the session";
+}
+
+TEST_F(modern_era_test, list_changes_come_to_the_editor_through_one_listen_stream) {
+  start_bridge();
+  auto init = handshake("2025-11-25");
+  ASSERT_TRUE(init.as_object().contains("result")) << init;
+  EXPECT_EQ(init.at("result").at("capabilities").at("tools").at("listChanged"), true) << "promised: it is carried";
+  std::vector<std::string> skipped;
+  auto line = bridge->read_until([](const std::string& l) { return l.find("list_changed") != std::string::npos; }, 5s,
+                                 &skipped);
+  ASSERT_TRUE(line) << bridge->stderr_text();
+  EXPECT_EQ(json::parse(*line).at("method"), "notifications/tools/list_changed");
+  EXPECT_EQ(modern.listens, 1);
+  // The acknowledgement is the bridge's business, not the editor's.
+  bridge->send(request_line(2, "ping"));
+  ASSERT_TRUE(bridge->read_until([](const std::string& l) { return l.find("\"id\":2") != std::string::npos; }, 5s, &skipped));
+  for (const auto& l : skipped) EXPECT_EQ(l.find("acknowledged"), std::string::npos) << l;
+  modern.hold_listen.open();
 }

@@ -37,6 +37,13 @@ class modern_gateway {
   /// Carries one editor message to the modern server (or answers it here).
   awaitable<void> forward(const outgoing& message);
 
+  /// Whether the editor itself speaks 2026-07-28: a request that names that era in its `_meta`,
+  /// or server/discover.
+  static bool from_modern_editor(const outgoing& message);
+  /// A modern editor's request, carried as it is with only the headers the revision requires
+  /// (MCP-Protocol-Version from its `_meta`, Mcp-Method, Mcp-Name, Mcp-Param-*).
+  awaitable<void> pass_through(const outgoing& message);
+
  private:
   struct exchange_outcome {
     std::optional<std::string> response;  ///< the response line for the awaited id
@@ -52,6 +59,15 @@ class modern_gateway {
   /// nullopt for an error or no answer in time).
   awaitable<std::optional<std::string>> ask_editor(const std::string& request_line, const std::string& key);
   std::string next_internal_id(std::string_view kind);
+  /// Keeps one subscriptions/listen stream open while this era lasts and hands its list_changed
+  /// notifications to the editor; a broken stream is re-issued under a new id, with a pause.
+  awaitable<void> listen(std::uint64_t generation);
+  /// A modern editor in front of a legacy server: the handshake made on its behalf (from its
+  /// first request's `_meta`); false if the server did not take it.
+  awaitable<bool> handshake_for_modern_editor(const outgoing& first);
+  /// One of that editor's requests carried in the server's session; server/discover answered
+  /// from the handshake's result.
+  awaitable<void> forward_to_legacy(const outgoing& message);
   outgoing modern_request(std::string body, std::string method, json::value id) const;
 
   net::any_io_executor executor_;
@@ -63,6 +79,11 @@ class modern_gateway {
   std::map<std::string, std::vector<param_header>> tool_headers_;
   std::set<std::string> invalid_tools_;
   bool tools_known_ = false;
+  std::string discover_line_;       ///< the server's discover result, for the listen request
+  std::uint64_t generation_ = 0;    ///< one per initialize: an old listen stream stops
+  bool legacy_for_modern_ = false;  ///< a modern editor's handshake with a legacy server is done
+  session_headers legacy_session_;
+  std::string legacy_initialize_line_;
   std::uint64_t serial_ = 0;
   /// Editor answers to input requests, by id key, and the event that wakes their waiters.
   struct editor_answer {
