@@ -2,6 +2,7 @@
 // @modelcontextprotocol/server-everything in its Streamable HTTP mode, on 127.0.0.1.
 
 #include "bridge_process.hpp"
+#include "node_peer.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
@@ -22,72 +23,6 @@ using test_support::bridge_process;
 
 namespace {
 
-unsigned short free_port() {
-  net::io_context io;
-  net::ip::tcp::acceptor probe(io, {net::ip::make_address("127.0.0.1"), 0});
-  return probe.local_endpoint().port();
-}
-
-bool accepts_connections(unsigned short port) {
-  net::io_context io;
-  net::ip::tcp::socket socket(io);
-  boost::system::error_code ec;
-  socket.connect({net::ip::make_address("127.0.0.1"), port}, ec);
-  return !ec;
-}
-
-// The reference server as a child process, stopped with its test. It runs on the Node 22 that
-// tests/peers installs (AWORK_MCP_NODE), never on the system's node.
-class reference_server {
- public:
-  reference_server() : port_(free_port()) {
-    std::string node = AWORK_MCP_NODE;
-    std::string script = std::string(AWORK_MCP_TEST_PEERS_DIR) +
-                         "/node_modules/@modelcontextprotocol/server-everything/dist/index.js";
-    for (const auto& path : {node, script})
-      if (!std::filesystem::exists(path))
-        throw std::runtime_error("not installed: " + path + " (run scripts/install-test-peers.sh)");
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      ::setenv("PORT", std::to_string(port_).c_str(), 1);
-      int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 1);
-      ::dup2(devnull, 2);
-      ::execl(node.c_str(), node.c_str(), script.c_str(), "streamableHttp", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 300 && !accepts_connections(port_); ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        throw std::runtime_error("server-everything exited at start (status " + std::to_string(status) + ") under " + node);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    if (!accepts_connections(port_)) {
-      stop();
-      throw std::runtime_error("server-everything did not listen on port " + std::to_string(port_) + " within 15 s");
-    }
-  }
-  ~reference_server() { stop(); }
-  reference_server(const reference_server&) = delete;
-  reference_server& operator=(const reference_server&) = delete;
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/mcp"; }
-
- private:
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
-  unsigned short port_;
-  pid_t pid_ = -1;
-};
-
 // The server is started once for the suite. If it cannot start, every test FAILS with the
 // reason (an exception out of SetUpTestSuite would make gtest skip them, and ctest counts
 // skipped tests as passed).
@@ -95,7 +30,8 @@ class server_everything : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     try {
-      server_ = new reference_server();
+      server_ = new test_support::node_peer("node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+                                            {"streamableHttp"}, {{"PORT", "{port}"}});
     } catch (const std::exception& e) {
       start_error_ = e.what();
     }
@@ -163,14 +99,14 @@ class server_everything : public ::testing::Test {
     return json::object{};
   }
 
-  static reference_server* server_;
+  static test_support::node_peer* server_;
   static std::string start_error_;
   std::unique_ptr<bridge_process> bridge_;
   std::vector<json::object> seen_;
   std::vector<json::object> requests_;
 };
 
-reference_server* server_everything::server_ = nullptr;
+test_support::node_peer* server_everything::server_ = nullptr;
 std::string server_everything::start_error_;
 
 }  // namespace
