@@ -15,7 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/install-deps.sh --fuzz
 
-targets=(line_framer sse_parser jsonrpc header_arg endpoint proxy oauth)
+targets=(line_framer sse_parser jsonrpc header_arg endpoint proxy oauth era)
 echo "== fuzz: building ${#targets[@]} targets (clang, ASan + UBSan) in build/fuzz"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" >build/fuzz/build.log 2>&1 || { cat build/fuzz/build.log >&2; exit 1; }
