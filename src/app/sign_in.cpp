@@ -81,8 +81,7 @@ awaitable<std::string> awork_user_name(oauth_http& http, const endpoint& server,
 
 sign_in_kit::sign_in_kit(net::any_io_executor ex, const bridge_config& config,
                          std::function<void(const std::string&)> show_url)
-    : tls(make_tls_context(config.ca_file)),
-      http(ex, tls, http_timeouts{config.connect_timeout, std::chrono::seconds(60)}, config.proxy_option,
+    : http(ex, config.ca_file, http_timeouts{config.connect_timeout, std::chrono::seconds(60)}, config.proxy_option,
            [](const char* name) { return std::getenv(name); }, config.allow_http),
       store(store_dir()),
       flow(http, store, config.server, settings_from(config.sign_in), std::move(show_url)) {}

@@ -14,9 +14,9 @@ constexpr std::size_t max_oauth_body_bytes = 1024 * 1024;  // metadata and token
 
 }  // namespace
 
-oauth_http::oauth_http(net::any_io_executor ex, ssl::context& tls, http_timeouts timeouts,
+oauth_http::oauth_http(net::any_io_executor ex, std::string ca_file, http_timeouts timeouts,
                        std::optional<std::string> proxy_option, env_lookup env, bool allow_http)
-    : executor_(std::move(ex)), tls_(tls), timeouts_(timeouts), proxy_option_(std::move(proxy_option)),
+    : executor_(std::move(ex)), ca_file_(std::move(ca_file)), timeouts_(timeouts), proxy_option_(std::move(proxy_option)),
       env_(std::move(env)), allow_http_(allow_http) {}
 
 std::string oauth_http::refuse_insecure(const std::string& url) const {
@@ -46,7 +46,14 @@ awaitable<outcome<oauth_reply>> oauth_http::send(http::verb verb, const std::str
   if (auto refusal = refuse_insecure(url); !refusal.empty()) co_return upstream_failure{failure_kind::refused, refusal};
   const auto target = parse_endpoint(url);
   // A client of its own: these requests are few, and each may go to another origin.
-  http_client client(executor_, target, target.tls ? &tls_ : nullptr, timeouts_, proxy_for(target, proxy_option_, env_));
+  if (target.tls && !tls_) {
+    try {
+      tls_ = std::make_unique<ssl::context>(make_tls_context(ca_file_));
+    } catch (const std::exception& e) {
+      co_return upstream_failure{failure_kind::tls, std::string("cannot set up TLS: ") + e.what()};
+    }
+  }
+  http_client client(executor_, target, target.tls ? tls_.get() : nullptr, timeouts_, proxy_for(target, proxy_option_, env_));
 
   http_request request{verb, target.target, 11};
   request.set(http::field::host, target.host_header());

@@ -9,7 +9,9 @@
 #include <boost/url/url.hpp>
 
 #include <array>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace awork_mcp {
 

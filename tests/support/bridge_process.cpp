@@ -50,6 +50,9 @@ std::string temp_dir::file(std::string_view name, std::string_view content) cons
 }
 
 bridge_process::bridge_process(const options& opts) {
+  // A bridge that died early must fail the test that writes to it, not kill the whole test
+  // binary with SIGPIPE (which loses every later test's result).
+  ::signal(SIGPIPE, SIG_IGN);
   int in_pipe[2], out_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   char stderr_template[] = "/tmp/awork-mcp-stderr-XXXXXX";

@@ -12,10 +12,9 @@
 
 namespace awork_mcp {
 
-/// TLS trust, HTTP, the store and the flow for one server, alive as long as a run uses them.
+/// HTTP (with its TLS trust), the store and the flow for one server, alive as long as a run uses them.
 struct sign_in_kit {
   sign_in_kit(net::any_io_executor ex, const bridge_config& config, std::function<void(const std::string&)> show_url);
-  ssl::context tls;
   oauth_http http;
   token_store store;
   oauth_flow flow;

@@ -8,6 +8,7 @@
 #include "awork_mcp/net/net.hpp"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +25,9 @@ struct oauth_reply {
 class oauth_http {
  public:
   using env_lookup = std::function<const char*(const char*)>;
-  oauth_http(net::any_io_executor ex, ssl::context& tls, http_timeouts timeouts,
+  /// `ca_file`: extra trusted CAs; the TLS context is made on the first https request (loading the
+  /// system trust store costs milliseconds a bridge with a valid token never needs to spend).
+  oauth_http(net::any_io_executor ex, std::string ca_file, http_timeouts timeouts,
              std::optional<std::string> proxy_option, env_lookup env, bool allow_http);
 
   awaitable<outcome<oauth_reply>> get(const std::string& url, const header_list& headers = {});
@@ -39,7 +42,8 @@ class oauth_http {
 
  private:
   net::any_io_executor executor_;
-  ssl::context& tls_;
+  std::string ca_file_;
+  std::unique_ptr<ssl::context> tls_;
   http_timeouts timeouts_;
   std::optional<std::string> proxy_option_;
   env_lookup env_;
