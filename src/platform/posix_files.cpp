@@ -12,8 +12,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -57,15 +55,6 @@ std::string write_private_file(const std::filesystem::path& path, std::string_vi
     return error;
   }
   return {};
-}
-
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(content).str();
 }
 
 std::unique_ptr<file_lock> file_lock::try_acquire(const std::filesystem::path& path) {
