@@ -55,6 +55,13 @@ outgoing modern_gateway::modern_request(std::string body, std::string method, js
 }
 
 awaitable<modern_gateway::exchange_outcome> modern_gateway::send(const outgoing& message) {
+  const session_headers stateless{{}, std::string(modern_protocol_version)};
+  std::vector<std::string>* const drop_server_requests = nullptr;
+  co_return co_await send_in(message, stateless, drop_server_requests);
+}
+
+awaitable<modern_gateway::exchange_outcome> modern_gateway::send_in(const outgoing& message, const session_headers& session,
+                                                                   std::vector<std::string>* refusals) {
   exchange_outcome outcome;
   const std::string key = message.keys.empty() ? std::string() : message.keys.front();
   const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
@@ -63,15 +70,20 @@ awaitable<modern_gateway::exchange_outcome> modern_gateway::send(const outgoing&
       co_return;
     }
     if (m.kind == message_kind::request) {
-      spdlog::debug("dropping a request the server sent on a response stream (2026-07-28 forbids it)");
+      if (!refusals) {
+        spdlog::debug("dropping a request the server sent on a response stream (2026-07-28 forbids it)");
+        co_return;
+      }
+      spdlog::warn("the server sent {} to a 2026-07-28 editor, which cannot take requests: refused", m.method);
+      refusals->push_back(unjoinable_server_request(json::serialize(m.id), m.method));
       co_return;
     }
     co_await emit_(m, std::move(line));  // progress and log messages of this request
   };
   const answered_fn answered = [&] { return outcome.response.has_value(); };
-  const session_headers stateless{{}, std::string(modern_protocol_version)};
   retries_used used;
-  auto result = co_await server_.exchange(message, stateless, capture, answered, used, false);
+  auto result = co_await server_.exchange(message, session, capture, answered, used, false);
+  outcome.session_id = std::move(result.session_id);
   if (result.how == exchange_result::ending::failed)
     outcome.failure = std::move(result.failure);
   else if (!outcome.response && !key.empty())
@@ -353,24 +365,15 @@ awaitable<void> modern_gateway::pass_through(const outgoing& message) {
     const auto arguments = member_text(member_text(message.body, "params").value_or("{}"), "arguments");
     for (auto& header : param_headers(tool_headers_[tool], arguments.value_or(""))) request.headers.push_back(std::move(header));
   }
-  exchange_outcome outcome;
-  const std::string key = message.keys.front();
-  const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
-    if (m.kind == message_kind::response && id_key(m.id) == key) {
-      outcome.response = std::move(line);
-      co_return;
-    }
-    co_await emit_(m, std::move(line));
-  };
-  const answered_fn answered = [&] { return outcome.response.has_value(); };
   const session_headers stateless{{}, version};
-  retries_used used;
-  auto result = co_await server_.exchange(request, stateless, capture, answered, used, false);
-  if (result.how == exchange_result::ending::failed) {
+  std::vector<std::string>* const drop_server_requests = nullptr;
+  auto outcome = co_await send_in(request, stateless, drop_server_requests);
+  if (outcome.failure) {
+    const auto& failure = *outcome.failure;
     // No JSON-RPC error, or the reference SDK's "Server not initialized" (-32000): an older server.
-    const bool older_server = result.failure.kind == failure_kind::http_status &&
-                              (result.failure.http_status == 400 || result.failure.http_status == 404) &&
-                              (!result.failure.server_error.is_object() || server_error_code(result.failure) == -32000);
+    const bool older_server = failure.kind == failure_kind::http_status &&
+                              (failure.http_status == 400 || failure.http_status == 404) &&
+                              (!failure.server_error.is_object() || server_error_code(failure) == -32000);
     if (older_server && config_.protocol != "modern" && co_await handshake_for_modern_editor(message)) {
       spdlog::info("the server speaks only the initialize handshake: made it for the 2026-07-28 editor");
       co_await forward_to_legacy(message);
@@ -379,18 +382,13 @@ awaitable<void> modern_gateway::pass_through(const outgoing& message) {
     if (older_server) {
       // Most likely a server of an older era: say so instead of a bare HTTP error.
       const auto refusal = refused("the server did not take this MCP " + version + " request (HTTP " +
-                                   std::to_string(result.failure.http_status) +
+                                   std::to_string(failure.http_status) +
                                    "); if it speaks only an older revision, use an editor that starts with initialize: "
                                    "the bridge does not yet join a " + version + " editor to an older server");
       co_await fail(message, refusal);
       co_return;
     }
-    co_await fail(message, result.failure);
-    co_return;
-  }
-  if (!outcome.response) {
-    const auto ended = upstream_failure{failure_kind::stream_ended, "the server accepted the request but sent no response"};
-    co_await fail(message, ended);
+    co_await fail(message, failure);
     co_return;
   }
   // The editor judges the tools itself; the bridge only learns their headers.
@@ -448,24 +446,16 @@ awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& firs
   outgoing initialize{initialize_request_from_meta(first.body, json::serialize(id)), message_kind::request, "initialize", {}, {}, {}};
   initialize.keys.push_back(id_key(id));
   initialize.request_ids.push_back(id);
-  std::optional<std::string> answer;
-  const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
-    if (m.kind == message_kind::response && id_key(m.id) == initialize.keys.front()) answer = std::move(line);
-    co_return;
-  };
-  const answered_fn answered = [&] { return answer.has_value(); };
   const session_headers none;
-  retries_used used;
-  auto result = co_await server_.exchange(initialize, none, capture, answered, used, false);
-  if (result.how != exchange_result::ending::done || !answer || !member_text(*answer, "result")) co_return false;
-  legacy_session_ = session_headers{result.session_id, nested_string(*answer, "result", "protocolVersion")};
-  legacy_initialize_line_ = std::move(*answer);
+  std::vector<std::string>* const drop_server_requests = nullptr;
+  auto outcome = co_await send_in(initialize, none, drop_server_requests);
+  if (!outcome.response || !member_text(*outcome.response, "result")) co_return false;
+  legacy_session_ = session_headers{outcome.session_id, nested_string(*outcome.response, "result", "protocolVersion")};
+  legacy_initialize_line_ = std::move(*outcome.response);
 
-  outgoing initialized{R"({"jsonrpc":"2.0","method":"notifications/initialized"})", message_kind::notification,
-                       "notifications/initialized", {}, {}, {}};
-  const answered_fn nothing_awaited = [] { return true; };
-  retries_used unused;
-  (void)co_await server_.exchange(initialized, legacy_session_, capture, nothing_awaited, unused, false);
+  const outgoing initialized{R"({"jsonrpc":"2.0","method":"notifications/initialized"})", message_kind::notification,
+                             "notifications/initialized", {}, {}, {}};
+  (void)co_await send_in(initialized, legacy_session_, drop_server_requests);
   legacy_for_modern_ = true;
   co_return true;
 }
@@ -479,40 +469,18 @@ awaitable<void> modern_gateway::forward_to_legacy(const outgoing& message) {
       co_return;
     }
   }
-  std::optional<std::string> response;
-  const std::string key = message.keys.front();
   std::vector<std::string> refusals;  // answers to the server's own requests, which cannot reach the editor
-  const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
-    if (m.kind == message_kind::response && id_key(m.id) == key) {
-      response = std::move(line);
-      co_return;
-    }
-    if (m.kind == message_kind::request) {
-      spdlog::warn("the server sent {} to a 2026-07-28 editor, which cannot take requests: refused", m.method);
-      refusals.push_back(unjoinable_server_request(json::serialize(m.id), m.method));
-      co_return;
-    }
-    co_await emit_(m, std::move(line));
-  };
-  const answered_fn answered = [&] { return response.has_value(); };
-  retries_used used;
-  auto result = co_await server_.exchange(message, legacy_session_, capture, answered, used, false);
+  auto outcome = co_await send_in(message, legacy_session_, &refusals);
+  std::vector<std::string>* const drop_server_requests = nullptr;
   for (auto& refusal : refusals) {
-    outgoing answer{std::move(refusal), message_kind::response, {}, {}, {}, {}};
-    const answered_fn none_awaited = [] { return true; };
-    retries_used unused;
-    (void)co_await server_.exchange(answer, legacy_session_, capture, none_awaited, unused, false);
+    const outgoing answer{std::move(refusal), message_kind::response, {}, {}, {}, {}};
+    (void)co_await send_in(answer, legacy_session_, drop_server_requests);
   }
-  if (result.how == exchange_result::ending::failed) {
-    co_await fail(message, result.failure);
+  if (outcome.failure) {
+    co_await fail(message, *outcome.failure);
     co_return;
   }
-  if (!response) {
-    const auto ended = upstream_failure{failure_kind::stream_ended, "the server accepted the request but sent no response"};
-    co_await fail(message, ended);
-    co_return;
-  }
-  std::string line = modern_result(*response, message.method);
+  std::string line = modern_result(*outcome.response, message.method);
   const auto classified = classify(line);
   co_await emit_(classified, std::move(line));
 }

@@ -48,10 +48,15 @@ class modern_gateway {
   struct exchange_outcome {
     std::optional<std::string> response;  ///< the response line for the awaited id
     std::optional<upstream_failure> failure;
+    std::string session_id;  ///< the reply's Mcp-Session-Id (a legacy server's handshake)
   };
-  /// One request to the server under the id of `message`; notifications on its stream go to the
-  /// editor, the response is returned.
+  /// One request to the server under the id of `message`, stateless (2026-07-28); notifications on
+  /// its stream go to the editor, the response is returned.
   awaitable<exchange_outcome> send(const outgoing& message);
+  /// The same in `session`. Requests the server sends on the stream are dropped, or, with
+  /// `refusals`, answered there with the error that they cannot reach a 2026-07-28 editor.
+  awaitable<exchange_outcome> send_in(const outgoing& message, const session_headers& session,
+                                      std::vector<std::string>* refusals);
   awaitable<void> answer_here(const json::value& id, std::string_view result_json);
   awaitable<void> fail(const outgoing& message, const upstream_failure& failure);
   awaitable<void> refresh_tools();
