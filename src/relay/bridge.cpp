@@ -235,35 +235,31 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
   const bool through_hold = message.kind != message_kind::request && message.kind != message_kind::batch;
 
   // MCP 2026-07-28: the editor's initialize is answered from server/discover when the server is
-  // modern, and everything after it is carried the stateless way.
+  // modern, and everything after it is carried the stateless way (a modern editor's requests too).
+  // Either way, the end below answers whatever is still owed.
+  bool carried = false;
   if (is_initialize) {
-    if (co_await gateway_.initialize(message)) {
+    carried = co_await gateway_.initialize(message);
+    if (carried) {
       if (gateway_.is_modern())
         session_.established({}, modern_protocol_version);
       else
         session_.abandon_setup();
-      finished_one(holds_slot);
-      co_return;
     }
   } else {
     (void)co_await session_.ready(through_hold);
     if (!gateway_.is_modern() && modern_gateway::from_modern_editor(message)) {
       co_await gateway_.pass_through(message);
-      finished_one(holds_slot);
-      co_return;
-    }
-    if (gateway_.is_modern()) {
+      carried = true;
+    } else if (gateway_.is_modern()) {
       co_await gateway_.forward(message);
-      if (message.kind == message_kind::notification && message.method == "notifications/initialized")
-        co_await open_stream_after_initialized();
-      finished_one(holds_slot);
-      co_return;
+      carried = true;
     }
   }
 
   step_result failure;
   retries_used used;
-  for (;;) {
+  while (!carried) {
     // (Not a conditional expression: GCC 12 miscompiles co_await inside ?: .)
     session::snapshot snapshot = session_.current();
     if (!is_initialize) snapshot = co_await session_.ready(through_hold);
