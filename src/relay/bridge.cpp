@@ -146,6 +146,7 @@ void bridge::handle_line(framed_line line) {
     // A (re)initialize starts a new session: it must not carry the old one's id, and nothing
     // else goes out until it has its answer.
     listener_.stop();
+    editor_sent_initialize_ = true;
     session_.begin(out.body);
     client_initialize_key_ = out.keys.front();
     initialize_protocol_version_.clear();
@@ -248,7 +249,8 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
     }
   } else {
     (void)co_await session_.ready(through_hold);
-    if (!gateway_.is_modern() && modern_gateway::from_modern_editor(message)) {
+    // An editor that sent initialize is a legacy one: its messages need no look for a modern `_meta`.
+    if (!gateway_.is_modern() && !editor_sent_initialize_ && modern_gateway::from_modern_editor(message)) {
       co_await gateway_.pass_through(message);
       carried = true;
     } else if (gateway_.is_modern()) {

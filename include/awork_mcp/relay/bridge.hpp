@@ -77,6 +77,7 @@ class bridge : public std::enable_shared_from_this<bridge> {
   async_event slot_freed_;
   async_event forward_finished_;
   std::uint64_t renewals_ = 0;
+  bool editor_sent_initialize_ = false;   // a legacy editor: no message of it is read for a modern _meta
 
   bool shutting_down_ = false;
 };
