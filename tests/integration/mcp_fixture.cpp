@@ -129,6 +129,7 @@ void bridge_test::SetUp() {
 }
 
 void bridge_test::start_bridge(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  unclaimed_responses_.clear();  // a new bridge: what the last one said is not its answer
   bridge_process::options opts;
   opts.args = {"--url", server->url()};
   opts.args.insert(opts.args.end(), args.begin(), args.end());
@@ -150,14 +151,26 @@ json::value bridge_test::read_json(std::chrono::milliseconds timeout) {
 
 json::value bridge_test::read_response(const json::value& id, std::chrono::milliseconds timeout,
                                        std::vector<json::value>* before) {
+  const auto is_response = [](const json::value& v) {
+    return v.is_object() && v.as_object().contains("id") && !v.as_object().contains("method");
+  };
+  for (auto it = unclaimed_responses_.begin(); it != unclaimed_responses_.end(); ++it) {
+    if (it->at("id") != id) continue;
+    auto v = std::move(*it);
+    unclaimed_responses_.erase(it);
+    return v;
+  }
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     auto line = bridge->read_line(left);
     if (!line) break;
     auto v = json::parse(*line);
-    if (v.is_object() && v.as_object().contains("id") && v.at("id") == id && !v.as_object().contains("method")) return v;
-    if (before) before->push_back(v);
+    if (is_response(v) && v.at("id") == id) return v;
+    if (before)
+      before->push_back(v);
+    else if (is_response(v))
+      unclaimed_responses_.push_back(std::move(v));
   }
   ADD_FAILURE() << "no response with id " << json::serialize(id) << "; bridge stderr:\n" << bridge->stderr_text();
   return nullptr;

@@ -74,7 +74,9 @@ class bridge_test : public ::testing::Test {
   void start_bridge(std::vector<std::string> args = {}, std::map<std::string, std::string> env = {});
   /// Sends initialize and notifications/initialized; returns the initialize response.
   json::value handshake(const char* protocol = "2025-06-18");
-  /// Reads lines until the message with this id; fails the test if none arrives.
+  /// Reads lines until the response with this id; fails the test if none arrives. Responses to
+  /// other ids met on the way are kept for a later call (the bridge answers in completion order),
+  /// unless `before` is given: then every other line read goes there.
   json::value read_response(const json::value& id, std::chrono::milliseconds timeout = std::chrono::seconds(10),
                             std::vector<json::value>* before = nullptr);
   json::value read_json(std::chrono::milliseconds timeout = std::chrono::seconds(10));
@@ -83,4 +85,7 @@ class bridge_test : public ::testing::Test {
   fake_mcp mcp;
   std::unique_ptr<test_server> server;
   std::unique_ptr<bridge_process> bridge;
+
+ private:
+  std::vector<json::value> unclaimed_responses_;
 };
