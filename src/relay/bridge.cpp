@@ -2,6 +2,7 @@
 
 #include "awork_mcp/core/json_text.hpp"
 #include "awork_mcp/core/text.hpp"
+#include "awork_mcp/era/http_sse_rules.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -47,6 +48,9 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
                 stream_idle_limit, config_.max_message_bytes),
       gateway_(ex, config_, upstream_,
                [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); }),
+      http_sse_(ex, upstream_,
+                [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); }, config_,
+                stream_idle_limit),
       slot_freed_(ex),
       forward_finished_(ex) {
   session_.hold_limit = config_.connect_timeout;
@@ -267,7 +271,12 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
     if (!is_initialize) snapshot = co_await session_.ready(through_hold);
     if (!message.keys.empty() && answered()) break;  // shutdown answered it while it waited
     const bool can_renew = session_.initialize_text().has_value() && !is_initialize;
-    auto result = co_await upstream_.exchange(message, snapshot.headers, deliver, answered, used, can_renew);
+    auto result = co_await carry(message, snapshot.headers, deliver, answered, used, can_renew);
+    if (is_initialize && worth_trying_http_sse(result)) {
+      auto problem = co_await http_sse_.open();
+      if (!problem) continue;  // initialize again, through it
+      result.failure.detail += "; nor does it offer MCP 2024-11-05's HTTP+SSE transport (" + problem->detail + ")";
+    }
     if (is_initialize) {
       if (result.how == exchange_result::ending::done)
         session_.established(result.session_id, initialize_protocol_version_);
@@ -313,6 +322,19 @@ awaitable<void> bridge::open_stream_after_initialized() {
   session_.release_hold();
 }
 
+awaitable<exchange_result> bridge::carry(const outgoing& message, const session_headers& headers,
+                                         const deliver_fn& deliver, const answered_fn& answered, retries_used& used,
+                                         bool can_renew_session) {
+  if (http_sse_.in_use())
+    co_return co_await http_sse_.exchange(message, headers, deliver, answered, used, can_renew_session);
+  co_return co_await upstream_.exchange(message, headers, deliver, answered, used, can_renew_session);
+}
+
+bool bridge::worth_trying_http_sse(const exchange_result& result) const {
+  return result.how == exchange_result::ending::failed && result.failure.kind == failure_kind::http_status &&
+         suggests_http_sse(result.failure.http_status) && !http_sse_.in_use() && config_.protocol != "modern";
+}
+
 awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
   if (!session_.begin_renewal(failed_generation)) {
     (void)co_await session_.ready();  // renewed (or being renewed) by another request: use that
@@ -345,7 +367,7 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
     // Every argument is a named object: GCC 12 mishandles temporaries inside a co_await expression.
     const session_headers no_session;
     const answered_fn replay_answered = [&] { return answered; };
-    auto result = co_await upstream_.exchange(replay, no_session, deliver, replay_answered, used, false);
+    auto result = co_await carry(replay, no_session, deliver, replay_answered, used, false);
     if (result.how != exchange_result::ending::done) {
       failure = std::move(result.failure);
     } else if (!answered) {
@@ -357,7 +379,7 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
         retries_used unused;
         const auto renewed = session_.current();
         const answered_fn nothing_awaited = [] { return true; };
-        (void)co_await upstream_.exchange(notification, renewed.headers, deliver, nothing_awaited, unused, false);
+        (void)co_await carry(notification, renewed.headers, deliver, nothing_awaited, unused, false);
       }
     }
   }
@@ -405,6 +427,7 @@ awaitable<void> bridge::shut_down(bool drain, bool reader_gone) {
   slot_freed_.notify_all();
 
   listener_.stop();
+  http_sse_.stop();
   const auto last = session_.current();
   co_await upstream_.end_session(last.headers);
   upstream_.close_idle();

@@ -125,7 +125,8 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
   const std::string_view what = message.method.empty() ? std::string_view("(response)") : std::string_view(message.method);
   for (;;) {
     const auto authorization = co_await credential_.authorization();
-    const auto request = builder_.post(message.body, headers, authorization, message.headers);
+    auto request = builder_.post(message.body, headers, authorization, message.headers);
+    if (!message.target.empty()) request.target(message.target);
     spdlog::debug("POST {}", what);
     if (spdlog::should_log(spdlog::level::trace)) spdlog::trace("{}", builder_.redacted_head(request));
 

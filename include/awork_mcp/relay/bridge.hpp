@@ -11,14 +11,14 @@
 #include "awork_mcp/core/line_framer.hpp"
 #include "awork_mcp/platform/platform.hpp"
 #include "awork_mcp/platform/stdio.hpp"
+#include "awork_mcp/relay/http_sse_channel.hpp"
 #include "awork_mcp/relay/listener.hpp"
 #include "awork_mcp/relay/session.hpp"
 #include "awork_mcp/relay/stdout_writer.hpp"
+#include "awork_mcp/relay/modern_gateway.hpp"
 #include "awork_mcp/relay/upstream.hpp"
 
 #include <functional>
-#include "awork_mcp/relay/modern_gateway.hpp"
-
 #include <memory>
 #include <string>
 
@@ -47,6 +47,12 @@ class bridge : public std::enable_shared_from_this<bridge> {
   awaitable<void> forward_when_slot_frees(outgoing message);
   awaitable<void> emit(const classified_message& message, std::string&& line);
   awaitable<step_result> renew_session(std::uint64_t failed_generation);
+  /// One exchange with the server, by Streamable HTTP or, once the server turned out to be a
+  /// 2024-11-05 one, through its HTTP+SSE channel.
+  awaitable<exchange_result> carry(const outgoing& message, const session_headers& headers, const deliver_fn& deliver,
+                                   const answered_fn& answered, retries_used& used, bool can_renew_session);
+  /// Whether a failed initialize should be tried again over 2024-11-05's HTTP+SSE.
+  bool worth_trying_http_sse(const exchange_result& result) const;
   awaitable<void> open_stream_after_initialized();
   void finished_one(bool held_slot);
 
@@ -67,6 +73,7 @@ class bridge : public std::enable_shared_from_this<bridge> {
   upstream upstream_;
   listener listener_;
   modern_gateway gateway_;
+  http_sse_channel http_sse_;
 
   answer_ledger ledger_;
   std::string client_initialize_key_;     // id_key of the editor's initialize in flight

@@ -31,6 +31,7 @@ struct outgoing {
   std::vector<json::value> request_ids;
   std::vector<std::string> keys;  ///< id_key of each request id: the answers it waits for
   header_list headers;            ///< headers of this message only (2026-07-28: Mcp-Method, ...)
+  std::string target;             ///< path and query to POST to instead of the server's (HTTP+SSE)
 
   bool is_initialize() const { return kind == message_kind::request && method == "initialize"; }
 };
@@ -69,6 +70,8 @@ class upstream {
   /// every awaited answer arrived.
   awaitable<stream_end> pump_events(http_response& response, sse_parser& parser, const deliver_fn& deliver,
                                     const answered_fn& answered);
+  /// Splits a batch, folds a message onto one line and delivers it; false if it is not JSON.
+  awaitable<bool> deliver_text(std::string&& text, const deliver_fn& deliver);
   /// DELETE of the session, bounded in time; failures are only logged.
   awaitable<void> end_session(const session_headers& headers);
   void close_idle();
@@ -84,8 +87,6 @@ class upstream {
   awaitable<exchange_result> resume_stream(const sse_parser& broken, const session_headers& headers,
                                            const deliver_fn& deliver, const answered_fn& answered,
                                            upstream_failure why);
-  /// Splits a batch, folds a message onto one line and delivers it; false if it is not JSON.
-  awaitable<bool> deliver_text(std::string&& text, const deliver_fn& deliver);
   upstream_failure too_large() const;
 
   net::any_io_executor executor_;
