@@ -1,7 +1,9 @@
 // libFuzzer target: the era translation's readers of server and editor bytes: the JSON member
 // splice (a hand-written scanner), tools/list scans with x-mcp-header rules, input_required
-// results, discover and initialize results, and the `_meta` the bridge adds. The first byte picks
+// results, discover and initialize results, the `_meta` the bridge adds, and a 2024-11-05 server's
+// `endpoint` event. The first byte picks
 // the function; the rest is its input.
+#include "awork_mcp/era/http_sse_rules.hpp"
 #include "awork_mcp/era/input_required.hpp"
 #include "awork_mcp/era/json_splice.hpp"
 #include "awork_mcp/era/legacy_wire.hpp"
@@ -31,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   using namespace awork_mcp;
   const bool valid = is_json(input);
-  switch (data[0] % 7) {
+  switch (data[0] % 8) {
     case 0: {
       // The splice keeps valid JSON valid, and finds what it set.
       auto set = set_member(input, "_meta", R"({"k":1})");
@@ -91,6 +93,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto renamed = with_id(input, "\"e-1\"");
       if (renamed && valid) FUZZ_CHECK(is_json(*renamed));
       (void)encode_header_value(input);
+      break;
+    }
+    case 7: {
+      // Whatever the event says, messages never leave the server's origin.
+      static const auto server = parse_endpoint("https://mcp.example.com:8443/api/sse?t=1");
+      auto verdict = judge_endpoint_event(sse_event{"endpoint", std::string(input), {}}, server);
+      if (verdict.usable) {
+        FUZZ_CHECK(!verdict.target.empty() && verdict.target.front() == '/');
+        FUZZ_CHECK(parse_endpoint("https://mcp.example.com:8443" + verdict.target).origin() == server.origin());
+      }
       break;
     }
   }
