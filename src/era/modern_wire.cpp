@@ -171,17 +171,10 @@ std::optional<std::string> initialize_response_from_discover(std::string_view di
     if (const auto asked = string_member(*params, "protocolVersion"))
       if (std::find(legacy_versions.begin(), legacy_versions.end(), *asked) != legacy_versions.end()) version = *asked;
 
-  // Resource subscriptions are not relayed yet, so they are not promised; list changes are
-  // (through subscriptions/listen, see listen_request).
+  // The server's capabilities as they are: list changes and resource subscriptions are both
+  // carried, through subscriptions/listen (see listen_request).
   std::string capabilities = "{}";
   if (const auto given = object_member(*result, "capabilities")) capabilities = *given;
-  for (const std::string_view kind : {"tools", "prompts", "resources"}) {
-    const auto section = object_member(capabilities, kind);
-    if (!section) continue;
-    auto stripped = remove_member(*section, "subscribe");
-    if (!stripped) continue;
-    if (auto next = set_member(capabilities, kind, *stripped)) capabilities = std::move(*next);
-  }
 
   std::string_view server_info = unknown_server_info;
   const auto meta = object_member(*result, "_meta");
@@ -235,7 +228,7 @@ std::string requested_protocol_version(std::string_view request_body) {
 }
 
 std::optional<std::string> listen_request(std::string_view discover_line, std::string_view id_json,
-                                          const client_context& client) {
+                                          const client_context& client, const std::set<std::string>& resource_uris) {
   const auto result = object_member(discover_line, "result");
   if (!result) return std::nullopt;
   const auto capabilities = object_member(*result, "capabilities");
@@ -248,6 +241,13 @@ std::optional<std::string> listen_request(std::string_view discover_line, std::s
     if (!section || member_text(*section, "listChanged") != std::optional<std::string_view>("true")) continue;
     filter += filter.empty() ? "" : ",";
     filter += "\"" + std::string(name) + "\":true";
+  }
+  const auto resources = object_member(*capabilities, "resources");
+  if (!resource_uris.empty() && resources && member_text(*resources, "subscribe") == std::optional<std::string_view>("true")) {
+    filter += filter.empty() ? R"("resourceSubscriptions":[)" : R"(,"resourceSubscriptions":[)";
+    for (auto uri = resource_uris.begin(); uri != resource_uris.end(); ++uri)
+      filter += (uri == resource_uris.begin() ? "" : ",") + json_quote(*uri);
+    filter += "]";
   }
   if (filter.empty()) return std::nullopt;
   const std::string bare = R"({"jsonrpc":"2.0","id":)" + std::string(id_json) +

@@ -186,14 +186,8 @@ awaitable<void> modern_gateway::forward(const outgoing& message) {
   if (message.kind == message_kind::notification) {
     if (message.method == "notifications/initialized") {
       // The editor is ready for notifications: list changes now come on a listen stream.
-      net::co_spawn(executor_, listen(generation_), [](std::exception_ptr e) {
-        if (!e) return;
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& error) {
-          spdlog::error("the subscriptions/listen stream failed: {}", error.what());
-        }
-      });
+      resource_subscriptions_.clear();
+      start_listening();
       co_return;
     }
     if (absorbed(message.method)) co_return;
@@ -238,7 +232,16 @@ awaitable<void> modern_gateway::forward(const outgoing& message) {
     co_return;
   }
   if (method == "resources/subscribe" || method == "resources/unsubscribe") {
-    spdlog::info("{}: the bridge does not carry resource subscriptions to a 2026-07-28 server yet", method);
+    // 2026-07-28 has no such requests: the set of URIs goes on the listen stream, opened anew.
+    const auto uri = nested_string(message.body, "params", "uri");
+    if (uri.empty()) {
+      const auto refusal = refused(method + " needs params.uri");
+      co_await fail(message, refusal);
+      co_return;
+    }
+    const bool changed = method == "resources/subscribe" ? resource_subscriptions_.insert(uri).second
+                                                         : resource_subscriptions_.erase(uri) > 0;
+    if (changed && listen_run_) start_listening();
     co_await answer_here(id, empty_result);
     co_return;
   }
@@ -401,12 +404,32 @@ awaitable<void> modern_gateway::pass_through(const outgoing& message) {
   co_await emit_(classified, std::move(*outcome.response));
 }
 
+void modern_gateway::start_listening() {
+  // One stream at a time: the one it replaces is cancelled, so nothing comes twice.
+  if (listen_run_ && !listen_run_->finished) listen_run_->cancel.emit(net::cancellation_type::terminal);
+  auto run = std::make_shared<listen_run>();
+  listen_run_ = run;
+  net::co_spawn(executor_, listen(generation_),
+                net::bind_cancellation_slot(run->cancel.slot(), [run](std::exception_ptr e) {
+                  run->finished = true;
+                  if (!e) return;
+                  try {
+                    std::rethrow_exception(e);
+                  } catch (const boost::system::system_error& error) {
+                    if (error.code() != net::error::operation_aborted)
+                      spdlog::error("the subscriptions/listen stream failed: {}", error.what());
+                  } catch (const std::exception& error) {
+                    spdlog::error("the subscriptions/listen stream failed: {}", error.what());
+                  }
+                }));
+}
+
 awaitable<void> modern_gateway::listen(std::uint64_t generation) {
   auto pause = std::chrono::seconds(1);
   net::steady_timer timer(executor_);
   while (modern_ && generation == generation_) {
     const json::value id = json::string(next_internal_id("listen"));
-    auto body = listen_request(discover_line_, json::serialize(id), client_);
+    auto body = listen_request(discover_line_, json::serialize(id), client_, resource_subscriptions_);
     if (!body) co_return;  // the server offers no list changes
     const auto request = modern_request(std::move(*body), "subscriptions/listen", id);
     const auto key = request.keys.front();

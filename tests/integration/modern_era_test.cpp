@@ -16,6 +16,15 @@ constexpr const char* meta_version = "io.modelcontextprotocol/protocolVersion";
 struct modern_server {
   std::atomic<int> rounds{0};
   std::atomic<int> listens{0};
+  std::atomic<int> listens_gone{0};  // streams the bridge closed
+  std::mutex listen_mutex;
+  std::vector<json::value> listen_filters;  // params.notifications of each listen, in order
+
+  bool wait_listens(int n, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (listens < n && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    return listens >= n;
+  }
   gate hold_listen;
 
   bool handle(const test_support::request& req, server_reply& reply) {
@@ -44,15 +53,30 @@ struct modern_server {
       return true;
     };
     if (method == "server/discover")
-      return result(R"({"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true}},)"
+      return result(R"({"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true}},)"
                     R"("_meta":{"io.modelcontextprotocol/serverInfo":{"name":"modern-test","version":"9.1"}},"ttlMs":0,"cacheScope":"private"})");
     if (method == "subscriptions/listen") {
+      const auto filter = msg.at("params").at("notifications");
+      {
+        std::lock_guard lock(listen_mutex);
+        listen_filters.push_back(filter);
+      }
       ++listens;
       reply.start_sse();
-      reply.sse(test_support::sse_event(
-          R"({"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"notifications":{"toolsListChanged":true}}})"));
+      reply.sse(test_support::sse_event(R"({"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"notifications":)" +
+                                        json::serialize(filter) + "}}"));
       reply.sse(test_support::sse_event(R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{}})"));
-      hold_listen.wait_for(5s);
+      if (const auto* uris = filter.as_object().if_contains("resourceSubscriptions"))
+        for (const auto& uri : uris->as_array())
+          reply.sse(test_support::sse_event(R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":)" +
+                                            json::serialize(uri) + "}}"));
+      // Comments keep the stream busy, so that a client that walks away is noticed.
+      const auto until = std::chrono::steady_clock::now() + 5s;
+      while (!hold_listen.is_open() && !reply.closed() && std::chrono::steady_clock::now() < until) {
+        reply.sse(": still here\n\n");
+        std::this_thread::sleep_for(20ms);
+      }
+      if (reply.closed()) ++listens_gone;
       reply.cut();
       return true;
     }
@@ -211,5 +235,41 @@ TEST_F(modern_era_test, list_changes_come_to_the_editor_through_one_listen_strea
   bridge->send(request_line(2, "ping"));
   ASSERT_TRUE(bridge->read_until([](const std::string& l) { return l.find("\"id\":2") != std::string::npos; }, 5s, &skipped));
   for (const auto& l : skipped) EXPECT_EQ(l.find("acknowledged"), std::string::npos) << l;
+  modern.hold_listen.open();
+}
+
+TEST_F(modern_era_test, a_resource_subscription_rides_on_a_new_listen_stream_and_its_updates_reach_the_editor) {
+  start_bridge();
+  auto init = handshake("2025-11-25");
+  ASSERT_TRUE(init.as_object().contains("result")) << init;
+  EXPECT_EQ(init.at("result").at("capabilities").at("resources").at("subscribe"), true) << "promised: it is carried";
+  auto has = [](std::string_view what) { return [what](const std::string& l) { return l.find(what) != std::string::npos; }; };
+  ASSERT_TRUE(bridge->read_until(has("list_changed"), 5s)) << bridge->stderr_text();
+
+  bridge->send(request_line(2, "resources/subscribe", {{"uri", "test://watched"}}));
+  auto subscribed = read_response(2);
+  EXPECT_EQ(subscribed.at("result"), json::object{}) << subscribed;
+  auto updated = bridge->read_until(has("notifications/resources/updated"), 5s);
+  ASSERT_TRUE(updated) << bridge->stderr_text();
+  EXPECT_EQ(json::parse(*updated).at("params").at("uri"), "test://watched");
+  EXPECT_EQ(modern.listens, 2) << "one new stream for the new set of subscriptions";
+  const auto closed_by = std::chrono::steady_clock::now() + 3s;
+  while (modern.listens_gone < 1 && std::chrono::steady_clock::now() < closed_by) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(modern.listens_gone, 1) << "the stream it replaces is closed, so nothing comes twice";
+
+  bridge->send(request_line(3, "resources/unsubscribe", {{"uri", "test://watched"}}));
+  EXPECT_TRUE(read_response(3).as_object().contains("result"));
+  ASSERT_TRUE(modern.wait_listens(3, 5s));
+  {
+    std::lock_guard lock(modern.listen_mutex);
+    ASSERT_EQ(modern.listen_filters.size(), 3u);
+    EXPECT_EQ(json::serialize(modern.listen_filters[0]), R"({"toolsListChanged":true})");
+    EXPECT_EQ(json::serialize(modern.listen_filters[1]), R"({"toolsListChanged":true,"resourceSubscriptions":["test://watched"]})");
+    EXPECT_EQ(json::serialize(modern.listen_filters[2]), R"({"toolsListChanged":true})");
+  }
+  // A subscription without a URI is refused, and nothing new is listened for.
+  bridge->send(request_line(4, "resources/subscribe"));
+  EXPECT_NE(message_of(read_response(4)).find("params.uri"), std::string::npos);
+  EXPECT_EQ(modern.listens, 3);
   modern.hold_listen.open();
 }

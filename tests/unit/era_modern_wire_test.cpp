@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -218,10 +219,10 @@ TEST(era_modern_wire, initialize_response_from_discover_table) {
       {"instructions not a string: left out", discover(R"({"supportedVersions":[],"instructions":["x"],"serverInfo":"s"})"),
        asks_2025_06_18, "1",
        R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"unknown","version":"0"}}})"},
-      {"subscriptions not promised",
+      {"capabilities as they are, subscriptions too (carried by subscriptions/listen)",
        discover(R"({"supportedVersions":["2026-07-28"],"capabilities":{"resources":{"subscribe":true,"listChanged":true},"prompts":{ "listChanged" : false , "x" : 1 },"completions":{},"experimental":{"tools":{"listChanged":true}}}})"),
        asks_2025_06_18, "1",
-       R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"resources":{"listChanged":true},"prompts":{ "listChanged" : false , "x" : 1 },"completions":{},"experimental":{"tools":{"listChanged":true}}},"serverInfo":{"name":"unknown","version":"0"}}})"},
+       R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"resources":{"subscribe":true,"listChanged":true},"prompts":{ "listChanged" : false , "x" : 1 },"completions":{},"experimental":{"tools":{"listChanged":true}}},"serverInfo":{"name":"unknown","version":"0"}}})"},
       {"2024-11-05 kept", discover(R"({"supportedVersions":["2026-07-28"]})"),
        R"({"method":"initialize","params":{"protocolVersion":"2024-11-05"}})", "1",
        R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2024-11-05","capabilities":{},"serverInfo":{"name":"unknown","version":"0"}}})"},
@@ -341,4 +342,33 @@ TEST(era_modern_wire, listen_request_for_the_list_changes_offered) {
     EXPECT_EQ(parsed.at("params").at("_meta").at("io.modelcontextprotocol/protocolVersion"), "2026-07-28") << r.name;
   }
   EXPECT_FALSE(listen_request("not json", "1", client));
+}
+
+TEST(era_modern_wire, listen_request_carries_the_editors_resource_subscriptions) {
+  const client_context client{"{}", R"({"name":"ed","version":"1"})", ""};
+  struct row {
+    const char* name;
+    const char* capabilities;
+    std::set<std::string> uris;
+    std::optional<std::string> filter;
+  };
+  const row rows[] = {
+      {"subscriptions and list changes", R"({"tools":{"listChanged":true},"resources":{"subscribe":true}})",
+       {"test://b", "test://a"}, R"({"toolsListChanged":true,"resourceSubscriptions":["test://a","test://b"]})"},
+      {"subscriptions only", R"({"resources":{"subscribe":true}})", {"file:///x \"y\""},
+       R"({"resourceSubscriptions":["file:///x \"y\""]})"},
+      {"none subscribed", R"({"resources":{"subscribe":true}})", {}, std::nullopt},
+      {"the server does not offer them", R"({"resources":{"listChanged":true}})", {"test://a"},
+       R"({"resourcesListChanged":true})"},
+      {"subscribe false", R"({"resources":{"subscribe":false}})", {"test://a"}, std::nullopt},
+  };
+  for (const auto& r : rows) {
+    const std::string discover =
+        std::string(R"({"jsonrpc":"2.0","id":1,"result":{"supportedVersions":["2026-07-28"],"capabilities":)") +
+        r.capabilities + "}}";
+    auto request = listen_request(discover, "7", client, r.uris);
+    ASSERT_EQ(request.has_value(), r.filter.has_value()) << r.name;
+    if (!request) continue;
+    EXPECT_EQ(boost::json::serialize(boost::json::parse(*request).at("params").at("notifications")), *r.filter) << r.name;
+  }
 }

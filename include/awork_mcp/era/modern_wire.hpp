@@ -6,6 +6,7 @@
 #include "awork_mcp/core/request_builder.hpp"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -66,10 +67,12 @@ std::optional<std::string> initialize_response_from_discover(std::string_view di
 std::string requested_protocol_version(std::string_view request_body);
 
 /// The subscriptions/listen request (id `id_json`) for the list changes a server offers: the
-/// tools, prompts and resources whose capabilities in its discover result say listChanged.
-/// nullopt when it offers none.
+/// tools, prompts and resources whose capabilities in its discover result say listChanged, and
+/// the `resource_uris` the editor subscribed to when its resources capability says subscribe.
+/// nullopt when there is nothing to listen for.
 std::optional<std::string> listen_request(std::string_view discover_line, std::string_view id_json,
-                                          const client_context& client);
+                                          const client_context& client,
+                                          const std::set<std::string>& resource_uris = {});
 
 /// What the answer to the probe says about the server's era.
 enum class era_verdict {

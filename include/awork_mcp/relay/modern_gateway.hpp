@@ -67,6 +67,8 @@ class modern_gateway {
   /// Keeps one subscriptions/listen stream open while this era lasts and hands its list_changed
   /// notifications to the editor; a broken stream is re-issued under a new id, with a pause.
   awaitable<void> listen(std::uint64_t generation);
+  /// (Re)starts the listen stream for the current initialize and subscriptions.
+  void start_listening();
   /// A modern editor in front of a legacy server: the handshake made on its behalf (from its
   /// first request's `_meta`); false if the server did not take it.
   awaitable<bool> handshake_for_modern_editor(const outgoing& first);
@@ -86,6 +88,13 @@ class modern_gateway {
   bool tools_known_ = false;
   std::string discover_line_;       ///< the server's discover result, for the listen request
   std::uint64_t generation_ = 0;    ///< one per initialize: an old listen stream stops
+  std::set<std::string> resource_subscriptions_;  ///< URIs the editor subscribed to
+  /// The listen stream running now: its cancellation, and whether it ended.
+  struct listen_run {
+    net::cancellation_signal cancel;
+    bool finished = false;
+  };
+  std::shared_ptr<listen_run> listen_run_;
   bool legacy_for_modern_ = false;  ///< a modern editor's handshake with a legacy server is done
   session_headers legacy_session_;
   std::string legacy_initialize_line_;
