@@ -48,6 +48,7 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
                 stream_idle_limit, config_.max_message_bytes),
       gateway_(ex, config_, upstream_,
                [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); }),
+      known_eras_(platform::config_dir().empty() ? std::filesystem::path() : platform::config_dir() / "eras.json"),
       http_sse_(ex, upstream_,
                 [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); }, config_,
                 stream_idle_limit),
@@ -243,13 +244,20 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
   // modern, and everything after it is carried the stateless way (a modern editor's requests too).
   // Either way, the end below answers whatever is still owed.
   bool carried = false;
+  bool probed = false;  // whether server/discover was asked for this initialize
   if (is_initialize) {
-    carried = co_await gateway_.initialize(message);
-    if (carried) {
-      if (gateway_.is_modern())
-        session_.established({}, modern_protocol_version);
-      else
-        session_.abandon_setup();
+    // The era this server spoke last time saves a legacy server the server/discover question
+    // (a round trip before the editor's first answer) and an old one the refused POST.
+    const auto guess = config_.protocol == "auto" ? known_eras_.recall(config_.server) : remembered_era::unknown;
+    if (guess == remembered_era::http_sse && !http_sse_.in_use()) {
+      const auto problem = co_await http_sse_.open();
+      if (problem) spdlog::debug("the server's HTTP+SSE stream: {}", problem->detail);
+    }
+    if (guess == remembered_era::legacy || http_sse_.in_use()) {
+      spdlog::debug("the server spoke {} last time: initialize without asking server/discover", era_name(guess));
+    } else {
+      probed = true;
+      carried = co_await initialize_through_gateway(message);
     }
   } else {
     (void)co_await session_.ready(through_hold);
@@ -272,6 +280,14 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
     if (!message.keys.empty() && answered()) break;  // shutdown answered it while it waited
     const bool can_renew = session_.initialize_text().has_value() && !is_initialize;
     auto result = co_await carry(message, snapshot.headers, deliver, answered, used, can_renew);
+    if (is_initialize && !probed && result.how == exchange_result::ending::failed &&
+        result.failure.kind == failure_kind::http_status && suggests_http_sse(result.failure.http_status)) {
+      // The remembered era was wrong (the server moved on to 2026-07-28?): ask it now.
+      probed = true;
+      spdlog::info("the server refused the initialize it took last time; asking it with server/discover");
+      const bool answered_by_gateway = co_await initialize_through_gateway(message);
+      if (answered_by_gateway) break;
+    }
     if (is_initialize && worth_trying_http_sse(result)) {
       auto problem = co_await http_sse_.open();
       if (!problem) continue;  // initialize again, through it
@@ -298,6 +314,12 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
 
   if (!failure && !answered())
     failure = upstream_failure{failure_kind::stream_ended, "the server accepted the message but sent no response"};
+  if (is_initialize && !initialize_protocol_version_.empty()) {
+    const auto era = gateway_.is_modern()   ? remembered_era::modern
+                     : http_sse_.in_use() ? remembered_era::http_sse
+                                          : remembered_era::legacy;
+    known_eras_.remember(config_.server, era);
+  }
   if (failure) {
     auto error = to_rpc_error(*failure, upstream_.target());
     if (message.keys.empty())
@@ -320,6 +342,17 @@ awaitable<void> bridge::open_stream_after_initialized() {
     co_await listener_.wait_first_answer(std::chrono::steady_clock::now() + config_.connect_timeout);
   }
   session_.release_hold();
+}
+
+awaitable<bool> bridge::initialize_through_gateway(const outgoing& message) {
+  // Named, not in the condition: GCC 12 miscompiles co_await inside some expressions.
+  const bool answered = co_await gateway_.initialize(message);
+  if (!answered) co_return false;
+  if (gateway_.is_modern())
+    session_.established({}, modern_protocol_version);
+  else
+    session_.abandon_setup();
+  co_return true;
 }
 
 awaitable<exchange_result> bridge::carry(const outgoing& message, const session_headers& headers,

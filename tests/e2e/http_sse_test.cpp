@@ -162,3 +162,27 @@ TEST_F(http_sse, a_session_that_ends_fails_the_call_in_flight_once_and_the_next_
   for (const auto& line : lines_) answers_to_31 += !line.message.contains("method") && line.message.at("id") == 31;
   EXPECT_EQ(answers_to_31, 1);
 }
+
+TEST_F(http_sse, the_next_start_goes_straight_to_the_event_stream) {
+  test_support::temp_dir config;
+  for (int run = 0; run < 2; ++run) {
+    bridge_process::options opts;
+    opts.args = {"--url", server_->url(), "--log-level", "debug"};
+    opts.env = {{"AWORK_MCP_CONFIG_DIR", config.path()}};
+    bridge_process bridge(opts);
+    bridge.send(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05",)"
+                R"("capabilities":{},"clientInfo":{"name":"awork-mcp-e2e","version":"1"}}})");
+    auto line = bridge.read_line(10s);
+    ASSERT_TRUE(line) << bridge.stderr_text();
+    EXPECT_TRUE(json::parse(*line).as_object().contains("result")) << *line;
+    bridge.close_stdin();
+    ASSERT_EQ(bridge.wait(10s), 0);
+    const auto log = bridge.stderr_text();
+    if (run == 0) {
+      EXPECT_NE(log.find("HTTP 405"), std::string::npos) << log;
+    } else {
+      EXPECT_NE(log.find("spoke http+sse last time"), std::string::npos) << log;
+      EXPECT_EQ(log.find("HTTP 405"), std::string::npos) << "the refused POSTs were made again:\n" << log;
+    }
+  }
+}

@@ -5,6 +5,8 @@
 #include "mcp_fixture.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 using namespace std::chrono_literals;
 
@@ -271,5 +273,50 @@ TEST_F(modern_era_test, a_resource_subscription_rides_on_a_new_listen_stream_and
   bridge->send(request_line(4, "resources/subscribe"));
   EXPECT_NE(message_of(read_response(4)).find("params.uri"), std::string::npos);
   EXPECT_EQ(modern.listens, 3);
+  modern.hold_listen.open();
+}
+
+// The era found is remembered (config dir/eras.json): the next bridge asks a legacy server no
+// server/discover, and a remembered era that turns out wrong is asked again, not trusted.
+class remembered_era_test : public bridge_test {
+ protected:
+  std::map<std::string, std::string> env() const { return {{"AWORK_MCP_CONFIG_DIR", config.path()}}; }
+  std::string eras_file() const {
+    std::ifstream in(config.path() + "/eras.json");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  test_support::temp_dir config;
+};
+
+TEST_F(remembered_era_test, the_next_start_skips_the_question_for_a_legacy_server) {
+  start_bridge({}, env());
+  ASSERT_TRUE(handshake().as_object().contains("result"));
+  bridge.reset();
+  EXPECT_EQ(posts_with_method("server/discover").size(), 1u);
+  EXPECT_NE(eras_file().find(R"("era":"legacy")"), std::string::npos) << eras_file();
+
+  start_bridge({}, env());
+  ASSERT_TRUE(handshake().as_object().contains("result"));
+  EXPECT_EQ(posts_with_method("server/discover").size(), 1u) << "asked again although the era was known";
+  EXPECT_EQ(posts_with_method("initialize").size(), 2u);
+}
+
+TEST_F(remembered_era_test, a_server_that_moved_to_2026_07_28_is_asked_again_and_remembered_anew) {
+  start_bridge({}, env());
+  ASSERT_TRUE(handshake().as_object().contains("result"));
+  bridge.reset();
+  ASSERT_NE(eras_file().find(R"("era":"legacy")"), std::string::npos) << eras_file();
+
+  modern_server modern;
+  mcp.on_request = [&](const auto& req, server_reply& reply) { return modern.handle(req, reply); };
+  start_bridge({}, env());
+  bridge->send(initialize_line(1, "2025-06-18"));
+  auto init = read_response(1);
+  ASSERT_TRUE(init.as_object().contains("result")) << init << bridge->stderr_text();
+  EXPECT_EQ(init.at("result").at("serverInfo").at("name"), "modern-test");
+  bridge->send(request_line(2, "tools/list"));
+  EXPECT_TRUE(read_response(2).as_object().contains("result"));
+  bridge.reset();
+  EXPECT_NE(eras_file().find(R"("era":"modern")"), std::string::npos) << eras_file();
   modern.hold_listen.open();
 }

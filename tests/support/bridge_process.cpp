@@ -63,6 +63,11 @@ bridge_process::bridge_process(const options& opts) {
   argv_storage.insert(argv_storage.end(), opts.args.begin(), opts.args.end());
   std::vector<std::string> env_storage{"PATH=/usr/bin:/bin"};
   for (const auto& [k, v] : opts.env) env_storage.push_back(k + "=" + v);
+  if (!opts.env.contains("AWORK_MCP_CONFIG_DIR")) {
+    config_dir_ = std::make_unique<temp_dir>();
+    const bool wine = argv_storage.front().find("wine") != std::string::npos;
+    env_storage.push_back("AWORK_MCP_CONFIG_DIR=" + std::string(wine ? "Z:" : "") + config_dir_->path());
+  }
   // Sanitizer builds: keep their options, and do not let a leak report change the exit code
   // silently. A bridge run through wine (AWORK_MCP_BRIDGE_COMMAND) needs wine's own settings.
   for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "WINEPREFIX", "WINEDEBUG", "WINESERVER",

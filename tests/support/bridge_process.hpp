@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,10 @@ class bridge_process {
   std::string stderr_path_;
   std::string buffer_;
   std::optional<int> exit_code_;
+  /// A configuration directory of its own unless the test gives one (AWORK_MCP_CONFIG_DIR): what
+  /// one bridge remembers (eras, sign-ins) must not change how the next test's bridge behaves,
+  /// and no test may touch the user's own.
+  std::unique_ptr<class temp_dir> config_dir_;
 };
 
 /// Path of the binary under test (AWORK_MCP_BINARY overrides the one built with the tests).

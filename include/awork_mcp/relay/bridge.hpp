@@ -12,6 +12,7 @@
 #include "awork_mcp/platform/platform.hpp"
 #include "awork_mcp/platform/stdio.hpp"
 #include "awork_mcp/relay/http_sse_channel.hpp"
+#include "awork_mcp/relay/known_eras.hpp"
 #include "awork_mcp/relay/listener.hpp"
 #include "awork_mcp/relay/session.hpp"
 #include "awork_mcp/relay/stdout_writer.hpp"
@@ -51,6 +52,9 @@ class bridge : public std::enable_shared_from_this<bridge> {
   /// 2024-11-05 one, through its HTTP+SSE channel.
   awaitable<exchange_result> carry(const outgoing& message, const session_headers& headers, const deliver_fn& deliver,
                                    const answered_fn& answered, retries_used& used, bool can_renew_session);
+  /// The editor's initialize answered by way of server/discover (a 2026-07-28 server), or with
+  /// the error that stopped it; false when the server is legacy and the handshake is to be made.
+  awaitable<bool> initialize_through_gateway(const outgoing& message);
   /// Whether a failed initialize should be tried again over 2024-11-05's HTTP+SSE.
   bool worth_trying_http_sse(const exchange_result& result) const;
   awaitable<void> open_stream_after_initialized();
@@ -73,6 +77,7 @@ class bridge : public std::enable_shared_from_this<bridge> {
   upstream upstream_;
   listener listener_;
   modern_gateway gateway_;
+  known_eras known_eras_;
   http_sse_channel http_sse_;
 
   answer_ledger ledger_;
