@@ -14,6 +14,10 @@ namespace {
 
 constexpr std::string_view empty_result = "{}";
 
+// For send_in: what becomes of requests the server sends on a response stream.
+constexpr bool drop_server_requests = false;
+constexpr bool refuse_server_requests = true;
+
 upstream_failure refused(std::string why) { return upstream_failure{failure_kind::refused, std::move(why)}; }
 
 // A server that keeps asking for more input is not followed forever.
@@ -56,12 +60,11 @@ outgoing modern_gateway::modern_request(std::string body, std::string method, js
 
 awaitable<modern_gateway::exchange_outcome> modern_gateway::send(const outgoing& message) {
   const session_headers stateless{{}, std::string(modern_protocol_version)};
-  std::vector<std::string>* const drop_server_requests = nullptr;
   co_return co_await send_in(message, stateless, drop_server_requests);
 }
 
 awaitable<modern_gateway::exchange_outcome> modern_gateway::send_in(const outgoing& message, const session_headers& session,
-                                                                   std::vector<std::string>* refusals) {
+                                                                   bool refuse_requests) {
   exchange_outcome outcome;
   const std::string key = message.keys.empty() ? std::string() : message.keys.front();
   const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
@@ -70,12 +73,16 @@ awaitable<modern_gateway::exchange_outcome> modern_gateway::send_in(const outgoi
       co_return;
     }
     if (m.kind == message_kind::request) {
-      if (!refusals) {
+      if (!refuse_requests) {
         spdlog::debug("dropping a request the server sent on a response stream (2026-07-28 forbids it)");
         co_return;
       }
       spdlog::warn("the server sent {} to a 2026-07-28 editor, which cannot take requests: refused", m.method);
-      refusals->push_back(unjoinable_server_request(json::serialize(m.id), m.method));
+      // Answered now, while this stream is still open: the server's response to the editor's
+      // request waits for this answer.
+      const outgoing refusal{unjoinable_server_request(json::serialize(m.id), m.method), message_kind::response, {}, {}, {}, {}};
+      auto sent = co_await send_in(refusal, session, drop_server_requests);
+      if (sent.failure) spdlog::warn("the refusal of {} did not reach the server: {}", m.method, sent.failure->detail);
       co_return;
     }
     co_await emit_(m, std::move(line));  // progress and log messages of this request
@@ -369,7 +376,6 @@ awaitable<void> modern_gateway::pass_through(const outgoing& message) {
     for (auto& header : param_headers(tool_headers_[tool], arguments.value_or(""))) request.headers.push_back(std::move(header));
   }
   const session_headers stateless{{}, version};
-  std::vector<std::string>* const drop_server_requests = nullptr;
   auto outcome = co_await send_in(request, stateless, drop_server_requests);
   if (outcome.failure) {
     const auto& failure = *outcome.failure;
@@ -470,7 +476,6 @@ awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& firs
   initialize.keys.push_back(id_key(id));
   initialize.request_ids.push_back(id);
   const session_headers none;
-  std::vector<std::string>* const drop_server_requests = nullptr;
   auto outcome = co_await send_in(initialize, none, drop_server_requests);
   if (!outcome.response || !member_text(*outcome.response, "result")) co_return false;
   legacy_session_ = session_headers{outcome.session_id, nested_string(*outcome.response, "result", "protocolVersion")};
@@ -492,13 +497,8 @@ awaitable<void> modern_gateway::forward_to_legacy(const outgoing& message) {
       co_return;
     }
   }
-  std::vector<std::string> refusals;  // answers to the server's own requests, which cannot reach the editor
-  auto outcome = co_await send_in(message, legacy_session_, &refusals);
-  std::vector<std::string>* const drop_server_requests = nullptr;
-  for (auto& refusal : refusals) {
-    const outgoing answer{std::move(refusal), message_kind::response, {}, {}, {}, {}};
-    (void)co_await send_in(answer, legacy_session_, drop_server_requests);
-  }
+  // The server's own requests cannot reach the editor: they are refused as they come.
+  auto outcome = co_await send_in(message, legacy_session_, refuse_server_requests);
   if (outcome.failure) {
     co_await fail(message, *outcome.failure);
     co_return;

@@ -222,6 +222,56 @@ TEST_F(modern_era_test, a_modern_editor_in_front_of_a_legacy_server_gets_the_han
   EXPECT_EQ(posts_with_method("tools/call").at(0).header("Mcp-Session-Id"), "s1") << "carried in the session";
 }
 
+TEST_F(modern_era_test, a_legacy_servers_request_to_a_modern_editor_is_refused_while_the_server_waits) {
+  // A legacy server whose tool asks the client for input on the call's stream and holds the
+  // call's result until that request is answered, as the reference SDK 1.x does.
+  mcp.on_request = [](const auto& req, server_reply& reply) {
+    if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
+      reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
+      return true;
+    }
+    return false;
+  };
+  gate answered;
+  std::mutex mutex;
+  std::string refusal;  // the error the server got for its request
+  mcp.on_post = [&](const auto&, server_reply& reply, const json::object& msg) {
+    if (msg.contains("error") && msg.at("id") == "srv-1") {
+      {
+        std::lock_guard lock(mutex);
+        refusal = message_of(msg);
+      }
+      answered.open();
+      reply.empty(202);
+      return true;
+    }
+    if (!has_method(msg, "tools/call")) return false;
+    reply.start_sse();
+    reply.sse(test_support::sse_event(R"({"jsonrpc":"2.0","id":"srv-1","method":"elicitation/create",)"
+                                      R"("params":{"message":"Sure?","requestedSchema":{"type":"object","properties":{}}}})"));
+    const std::string outcome = answered.wait_for(5s) ? "answered in time" : "never answered";
+    reply.sse(test_support::sse_event(json::serialize(json::object{
+        {"jsonrpc", "2.0"},
+        {"id", msg.at("id")},
+        {"result", json::object{{"content", json::array{json::object{{"type", "text"}, {"text", outcome}}}}}}})));
+    reply.finish_sse();
+    return true;
+  };
+  start_bridge();
+  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                           R"("io.modelcontextprotocol/clientCapabilities":{"elicitation":{}}})";
+  bridge->send(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ask","arguments":{},)" + meta + "}}");
+  std::vector<json::value> before;
+  auto call = read_response(2, 10s, &before);
+  EXPECT_EQ(call.at("result").at("content").at(0).at("text"), "answered in time") << call << bridge->stderr_text();
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_NE(refusal.find("no server-to-client requests; elicitation/create cannot reach it"), std::string::npos)
+        << refusal;
+  }
+  for (const auto& line : before) EXPECT_FALSE(line.as_object().contains("method")) << "not for a 2026-07-28 editor: " << line;
+}
+
 TEST_F(modern_era_test, list_changes_come_to_the_editor_through_one_listen_stream) {
   start_bridge();
   auto init = handshake("2025-11-25");

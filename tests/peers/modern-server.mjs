@@ -19,7 +19,13 @@
 //
 // Tools: echo {message} -> "Echo: <message>"; add {a,b} -> "<a+b>";
 //        confirm {} -> asks the client for input through an input_required (MRTR) result
-//        carrying an elicitation/create request, then returns "answered <action>".
+//        carrying an elicitation/create request, then returns "answered <action>";
+//        progress {steps} -> sends `steps` notifications/progress (when the request has a
+//        progressToken) on the request's own response stream, then returns "progress done <steps>";
+//        sample {prompt} -> asks the client for an LLM completion (input_required carrying a
+//        sampling/createMessage request), then returns "sampled: <the completion's text>";
+//        change-tools {} -> publishes notifications/tools/list_changed to every open
+//        subscriptions/listen stream, then returns "tools changed".
 // Resource: test://static/hello (text/plain "Hello, world!").  Prompt: greeting {name?}.
 import http from 'node:http';
 import { Readable } from 'node:stream';
@@ -71,6 +77,59 @@ function buildServer(ctx) {
                 },
                 requestState: 'confirm-round-1'
             });
+        }
+    );
+
+    // 2026-07-28 keeps progress as it was: notifications on the request's own (SSE) response
+    // stream, never on the listen stream. `auto` response mode upgrades to SSE on the first one.
+    server.registerTool(
+        'progress',
+        { description: 'Reports progress steps', inputSchema: z.object({ steps: z.number().int().min(1).max(50) }) },
+        async ({ steps }, ctx2) => {
+            const progressToken = ctx2.mcpReq._meta?.progressToken;
+            if (progressToken !== undefined) {
+                for (let progress = 1; progress <= steps; ++progress) {
+                    await ctx2.mcpReq.notify({
+                        method: 'notifications/progress',
+                        params: { progressToken, progress, total: steps }
+                    });
+                }
+            }
+            return { content: [{ type: 'text', text: `progress done ${steps}` }] };
+        }
+    );
+
+    // Sampling the 2026-07-28 way: an input_required result carrying sampling/createMessage.
+    server.registerTool(
+        'sample',
+        { description: 'Asks the client for an LLM completion (sampling via input_required)', inputSchema: z.object({ prompt: z.string() }) },
+        async ({ prompt }, ctx2) => {
+            const answer = inputResponse(ctx2.mcpReq.inputResponses, 'completion');
+            if (answer.kind === 'sampling') {
+                const blocks = Array.isArray(answer.result.content) ? answer.result.content : [answer.result.content];
+                const text = blocks.map(block => (block.type === 'text' ? block.text : `[${block.type}]`)).join('');
+                return { content: [{ type: 'text', text: `sampled: ${text}` }] };
+            }
+            return inputRequired({
+                inputRequests: {
+                    completion: inputRequired.createMessage({
+                        messages: [{ role: 'user', content: { type: 'text', text: prompt } }],
+                        maxTokens: 50
+                    })
+                },
+                requestState: 'sample-round-1'
+            });
+        }
+    );
+
+    // A stateless server has no session to notify: list changes go to the open
+    // subscriptions/listen streams through the handler's event bus.
+    server.registerTool(
+        'change-tools',
+        { description: 'Announces that the tool list changed', inputSchema: z.object({}) },
+        async () => {
+            handler.notify.toolsChanged();
+            return { content: [{ type: 'text', text: 'tools changed' }] };
         }
     );
 

@@ -54,9 +54,10 @@ class modern_gateway {
   /// its stream go to the editor, the response is returned.
   awaitable<exchange_outcome> send(const outgoing& message);
   /// The same in `session`. Requests the server sends on the stream are dropped, or, with
-  /// `refusals`, answered there with the error that they cannot reach a 2026-07-28 editor.
+  /// `refuse_requests`, answered at once with the error that they cannot reach a
+  /// 2026-07-28 editor (the server holds its response until they are answered).
   awaitable<exchange_outcome> send_in(const outgoing& message, const session_headers& session,
-                                      std::vector<std::string>* refusals);
+                                      bool refuse_requests);
   awaitable<void> answer_here(const json::value& id, std::string_view result_json);
   awaitable<void> fail(const outgoing& message, const upstream_failure& failure);
   awaitable<void> refresh_tools();
