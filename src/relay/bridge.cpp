@@ -237,6 +237,15 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
   const deliver_fn deliver = [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); };
   const answered_fn answered = [this, &message] { return ledger_.all_settled(message.keys); };
   const bool is_initialize = message.is_initialize();
+  // A 2026-07-28 subscriptions/listen stream ends only when the server ends it: the drain at exit
+  // does not wait for it (shutdown answers it).
+  struct open_ended_mark {
+    std::size_t* count;
+    ~open_ended_mark() {
+      if (count) --*count;
+    }
+  } open_ended{message.method == "subscriptions/listen" ? &open_ended_forwards_ : nullptr};
+  if (open_ended.count) ++open_ended_forwards_;
   // Answers and notifications pass a hold (they may be what the server waits for); requests wait.
   const bool through_hold = message.kind != message_kind::request && message.kind != message_kind::batch;
 
@@ -451,7 +460,8 @@ awaitable<void> bridge::shut_down(bool drain, bool reader_gone) {
   });
 
   const auto deadline = std::chrono::steady_clock::now() + (drain ? config_.drain_timeout : std::chrono::milliseconds(0));
-  while (forwards_ > 0 && std::chrono::steady_clock::now() < deadline) co_await forward_finished_.wait_until(deadline);
+  while (forwards_ > open_ended_forwards_ && std::chrono::steady_clock::now() < deadline)
+    co_await forward_finished_.wait_until(deadline);
 
   // Whatever is still open gets its one answer now.
   auto error = to_rpc_error({failure_kind::shutdown, "shutting down"}, upstream_.target());

@@ -196,6 +196,23 @@ TEST_F(modern_era_test, a_modern_editor_is_carried_as_it_is_with_the_required_he
   EXPECT_EQ(calls[0].header("Mcp-Param-Region"), "eu-central") << "learned from the bridge's own tools/list";
 }
 
+TEST_F(modern_era_test, an_editors_listen_stream_does_not_hold_up_the_exit) {
+  start_bridge();
+  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}})";
+  bridge->send(R"({"jsonrpc":"2.0","id":1,"method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},)" +
+               meta + "}}");
+  ASSERT_TRUE(bridge->read_until([](const std::string& l) { return l.find("acknowledged") != std::string::npos; }, 5s))
+      << bridge->stderr_text();
+  // The editor is done: a stream that only ends when the server ends it is not something to drain.
+  const auto closed = std::chrono::steady_clock::now();
+  bridge->close_stdin();
+  auto answer = read_response(1, 5s);
+  EXPECT_NE(message_of(answer).find("shutting down"), std::string::npos) << answer;
+  EXPECT_EQ(bridge->wait(5s), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - closed, 1s) << "waited for the listen stream to end";
+  modern.hold_listen.open();
+}
+
 TEST_F(modern_era_test, a_modern_editor_in_front_of_a_legacy_server_gets_the_handshake_made_for_it) {
   // A legacy server as the reference SDK 1.x makes them: nothing without a session.
   mcp.on_request = [](const auto& req, server_reply& reply) {

@@ -86,6 +86,7 @@ class bridge : public std::enable_shared_from_this<bridge> {
   std::size_t requests_in_flight_ = 0;    // holding one of --max-in-flight slots
   std::size_t requests_waiting_ = 0;      // waiting for a slot
   std::size_t forwards_ = 0;              // every forward coroutine, for the drain
+  std::size_t open_ended_forwards_ = 0;   // of those, listen streams: the drain does not wait for them
   async_event slot_freed_;
   async_event forward_finished_;
   std::uint64_t renewals_ = 0;
