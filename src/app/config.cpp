@@ -66,6 +66,10 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
                  "HTTP proxy for CONNECT tunnels, http://[user:pass@]host:port ('' for none); "
                  "default: HTTPS_PROXY / HTTP_PROXY unless NO_PROXY exempts the host");
   app.add_flag("--allow-http", cfg.allow_http, "Allow plain http:// to hosts other than loopback");
+  app.add_option("--allow-tool", cfg.tools.allow,
+                 "Only tools whose names match this glob (* and ?) are listed and callable (repeatable)");
+  app.add_option("--deny-tool", cfg.tools.deny, "Tools whose names match this glob are hidden and refused (repeatable)");
+  app.add_flag("--read-only", cfg.tools.read_only, "Only tools the server annotates readOnlyHint: true");
   app.add_flag("--no-get-stream", no_get_stream, "Do not open the GET stream for server-initiated messages");
   app.add_option("--protocol", cfg.protocol,
                  "MCP era toward the server: auto (try 2026-07-28, else the initialize handshake), legacy or modern")

@@ -128,6 +128,22 @@ std::size_t last_index(std::string_view t, const scanned_object& object, std::st
   return found;
 }
 
+std::string without_elements(std::string_view array_text, const std::vector<std::string_view>& elements,
+                             const std::vector<bool>& drop) {
+  auto begin = [&](std::size_t i) { return static_cast<std::size_t>(elements[i].data() - array_text.data()); };
+  auto end = [&](std::size_t i) { return begin(i) + elements[i].size(); };
+  std::string out(array_text.substr(0, begin(0)));
+  bool first = true;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    if (drop[i]) continue;
+    if (!first) out.append(array_text.substr(end(i - 1), begin(i) - end(i - 1)));
+    out.append(elements[i]);
+    first = false;
+  }
+  out.append(array_text.substr(end(elements.size() - 1)));
+  return out;
+}
+
 }  // namespace
 
 std::string json_quote(std::string_view text) {
@@ -212,6 +228,19 @@ std::optional<std::string> remove_member(std::string_view object_text, std::stri
       from = members[n - 1].value_end;
     out.erase(from, to - from);
   }
+}
+
+std::optional<std::string> without_result_array_elements(std::string_view response_line, std::string_view array_key,
+                                                         const std::vector<bool>& drop) {
+  // Cut by byte range: the text of the array and its elements, found again in the line.
+  const auto result_text = member_text(response_line, "result");
+  const auto array_text = result_text ? member_text(*result_text, array_key) : std::nullopt;
+  if (!array_text) return std::nullopt;
+  const auto elements = array_elements(*array_text);
+  if (elements.empty() || elements.size() != drop.size()) return std::nullopt;
+  const auto offset = static_cast<std::size_t>(array_text->data() - response_line.data());
+  return std::string(response_line.substr(0, offset)) + without_elements(*array_text, elements, drop) +
+         std::string(response_line.substr(offset + array_text->size()));
 }
 
 }  // namespace awork_mcp

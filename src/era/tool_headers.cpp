@@ -144,21 +144,6 @@ std::string check_tool(const json::object& input_schema, std::vector<param_heade
 
 // `array_text` without the elements whose flag is set; the rest as it was, the separator before
 // each kept element being the one that stood before it.
-std::string without_elements(std::string_view array_text, const std::vector<std::string_view>& elements,
-                             const std::vector<bool>& drop) {
-  auto begin = [&](std::size_t i) { return static_cast<std::size_t>(elements[i].data() - array_text.data()); };
-  auto end = [&](std::size_t i) { return begin(i) + elements[i].size(); };
-  std::string out(array_text.substr(0, begin(0)));
-  bool first = true;
-  for (std::size_t i = 0; i < elements.size(); ++i) {
-    if (drop[i]) continue;
-    if (!first) out.append(array_text.substr(end(i - 1), begin(i) - end(i - 1)));
-    out.append(elements[i]);
-    first = false;
-  }
-  out.append(array_text.substr(end(elements.size() - 1)));
-  return out;
-}
 
 }  // namespace
 
@@ -191,15 +176,7 @@ tools_scan scan_tools_list(std::string_view response_line) {
   }
   if (scan.invalid.empty()) return scan;
 
-  // Cut by byte range: the text of result.tools and its elements, found again in the line.
-  const auto result_text = member_text(response_line, "result");
-  const auto tools_text = result_text ? member_text(*result_text, "tools") : std::nullopt;
-  if (!tools_text) return scan;
-  const auto elements = array_elements(*tools_text);
-  if (elements.size() != drop.size()) return scan;  // cannot happen for text the parser accepted
-  const auto offset = static_cast<std::size_t>(tools_text->data() - response_line.data());
-  scan.filtered_line = std::string(response_line.substr(0, offset)) + without_elements(*tools_text, elements, drop) +
-                       std::string(response_line.substr(offset + tools_text->size()));
+  if (auto cut = without_result_array_elements(response_line, "tools", drop)) scan.filtered_line = std::move(*cut);
   return scan;
 }
 

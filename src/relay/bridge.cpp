@@ -41,6 +41,7 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
       stop_watch_(ex, [this](const std::string& why, bool reader_gone) { on_stop_request(why, reader_gone); }),
       on_exit_(std::move(on_exit)),
       framer_(config_.max_line_bytes),
+      tool_filter_(config_.tools),
       session_(ex),
       upstream_(ex, config_, *credential_),
       listener_(ex, upstream_, session_,
@@ -100,6 +101,7 @@ awaitable<void> bridge::read_input() {
 }
 
 void bridge::answer_error(const json::value& id, int code, std::string_view message, json::object data) {
+  if (!tool_list_keys_.empty()) tool_list_keys_.erase(id_key(id));
   spdlog::debug("answering {} with error {}: {}", json::serialize(id), code, message);
   output_.write_line(make_error_response(id, code, message, std::move(data)));
 }
@@ -140,12 +142,21 @@ void bridge::handle_line(framed_line line) {
       return;
     }
   }
+  if (tool_filter_.active()) {
+    if (const auto refusal = refused_tool_call(line.text, message); !refusal.empty()) {
+      spdlog::info("refused a tool call: {}", refusal);
+      for (const auto& id : message.request_ids)
+        answer_error(id, rpc_code::invalid_params, refusal + "; it was not sent to the server");
+      return;
+    }
+  }
   outgoing out{std::move(line.text), message.kind, std::move(message.method), {}, {}};
   for (auto& id : message.request_ids) {
     if (ledger_.admit(id) != answer_ledger::admission::admitted) continue;  // the same id twice in one batch
     out.keys.push_back(id_key(id));
     out.request_ids.push_back(std::move(id));
   }
+  if (tool_filter_.active()) note_tool_lists(out);
 
   if (out.is_initialize()) {
     // A (re)initialize starts a new session: it must not carry the old one's id, and nothing
@@ -162,6 +173,31 @@ void bridge::handle_line(framed_line line) {
     if (config_.get_stream) session_.hold();
   }
   admit(std::move(out));
+}
+
+std::string bridge::refused_tool_call(std::string_view text, const classified_message& message) const {
+  if (message.kind == message_kind::request)
+    return message.method == "tools/call" ? tool_filter_.refusal(nested_string(text, "params", "name")) : std::string();
+  if (message.kind != message_kind::batch) return {};
+  for (const auto element : array_elements(text)) {
+    const auto part = classify(element);
+    if (part.kind != message_kind::request || part.method != "tools/call") continue;
+    if (auto refusal = tool_filter_.refusal(nested_string(element, "params", "name")); !refusal.empty())
+      return "a batch is refused whole when one of its tool calls is: " + refusal;
+  }
+  return {};
+}
+
+void bridge::note_tool_lists(const outgoing& message) {
+  if (message.kind == message_kind::request) {
+    if (message.method == "tools/list" && !message.keys.empty()) tool_list_keys_.insert(message.keys.front());
+    return;
+  }
+  if (message.kind != message_kind::batch) return;
+  for (const auto element : array_elements(message.body)) {
+    const auto part = classify(element);
+    if (part.kind == message_kind::request && part.method == "tools/list") tool_list_keys_.insert(id_key(part.id));
+  }
 }
 
 void bridge::admit(outgoing message) {
@@ -216,6 +252,8 @@ awaitable<void> bridge::emit(const classified_message& message, std::string&& li
       client_initialize_key_.clear();
       initialize_protocol_version_ = nested_string(line, "result", "protocolVersion");
     }
+    // The tools the editor may not call are not shown to it (after every list_changed too).
+    if (!tool_list_keys_.empty() && tool_list_keys_.erase(key) > 0) line = tool_filter_.filter_list(line);
   } else if (ledger_.closed()) {
     co_return;  // after shutdown answered what was left, late messages are dropped
   }

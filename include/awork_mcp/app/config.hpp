@@ -4,6 +4,7 @@
 #include "awork_mcp/core/endpoint.hpp"
 #include "awork_mcp/core/proxy.hpp"
 #include "awork_mcp/core/request_builder.hpp"
+#include "awork_mcp/core/tool_filter.hpp"
 
 #include <spdlog/common.h>
 
@@ -48,6 +49,7 @@ struct bridge_config {
   std::size_t max_line_bytes = 16 * 1024 * 1024;
   std::size_t max_message_bytes = 64 * 1024 * 1024;  ///< largest message from the server
   std::size_t max_in_flight = 64;
+  tool_filter_config tools;  ///< --allow-tool, --deny-tool, --read-only
   spdlog::level::level_enum log_level = spdlog::level::warn;
   std::string log_file;
 };

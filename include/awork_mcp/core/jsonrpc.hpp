@@ -15,6 +15,7 @@ namespace json = boost::json;
 namespace rpc_code {
 inline constexpr int parse_error = -32700;
 inline constexpr int invalid_request = -32600;
+inline constexpr int invalid_params = -32602;     ///< also MCP's code for a tool it will not call
 inline constexpr int internal_error = -32603;
 inline constexpr int connection_failed = -32000;  ///< DNS, connect, TLS, stream cut, shutdown
 inline constexpr int request_timeout = -32001;    ///< same code as the MCP SDKs use

@@ -40,6 +40,12 @@ std::string json_quote(std::string_view text);
 /// The text of a JSON string literal, unescaped; nullopt if `literal` is not one.
 std::optional<std::string> json_unquote(std::string_view literal);
 
+/// A response line with some elements of its `result.<array_key>` array cut out (`drop[i]` for
+/// the i-th), every other byte as it was; nullopt if there is no such array or `drop` does not
+/// have one flag per element. The text must be valid JSON.
+std::optional<std::string> without_result_array_elements(std::string_view response_line, std::string_view array_key,
+                                                         const std::vector<bool>& drop);
+
 /// The members of the outermost object, in order: each key unescaped and its value text as
 /// written. nullopt if the text is not an object.
 std::optional<std::vector<std::pair<std::string, std::string_view>>> object_members(std::string_view object_text);

@@ -9,6 +9,7 @@
 #include "awork_mcp/auth/credential.hpp"
 #include "awork_mcp/core/answer_ledger.hpp"
 #include "awork_mcp/core/line_framer.hpp"
+#include "awork_mcp/core/tool_filter.hpp"
 #include "awork_mcp/platform/platform.hpp"
 #include "awork_mcp/platform/stdio.hpp"
 #include "awork_mcp/relay/http_sse_channel.hpp"
@@ -21,6 +22,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace awork_mcp {
@@ -41,6 +43,10 @@ class bridge : public std::enable_shared_from_this<bridge> {
   awaitable<void> read_input();
   void handle_line(framed_line line);
   void admit(outgoing message);
+  /// Why this message is a call to a tool the filters refuse (a batch: any of its calls), or empty.
+  std::string refused_tool_call(std::string_view text, const classified_message& message) const;
+  /// Remembers which requests are tools/list, so that their answers are filtered.
+  void note_tool_lists(const outgoing& message);
   void answer_error(const json::value& id, int code, std::string_view message, json::object data = {});
 
   // forwarding
@@ -73,6 +79,8 @@ class bridge : public std::enable_shared_from_this<bridge> {
   platform::stop_watch stop_watch_;
   std::function<void()> on_exit_;
   line_framer framer_;
+  tool_filter tool_filter_;
+  std::set<std::string> tool_list_keys_;  // tools/list requests in flight, when filtering
   session session_;
   upstream upstream_;
   listener listener_;

@@ -1,0 +1,80 @@
+#include "awork_mcp/core/tool_filter.hpp"
+
+#include "awork_mcp/core/json_text.hpp"
+#include "awork_mcp/era/json_splice.hpp"
+
+#include <boost/json.hpp>
+
+namespace awork_mcp {
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  // Iterative matching with one backtrack point: linear in practice, no recursion to exhaust.
+  std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::string tool_filter::refusal(std::string_view tool) const {
+  const std::string quoted = "tool \"" + std::string(tool) + "\"";
+  for (const auto& pattern : config_.deny)
+    if (glob_match(pattern, tool)) return quoted + " is blocked by --deny-tool '" + pattern + "'";
+  if (!config_.allow.empty()) {
+    bool allowed = false;
+    for (const auto& pattern : config_.allow) allowed = allowed || glob_match(pattern, tool);
+    if (!allowed) return quoted + " is not among the tools --allow-tool lets through";
+  }
+  if (config_.read_only) {
+    const auto hint = read_only_hints_.find(tool);
+    if (hint == read_only_hints_.end())
+      return quoted + " is not in the server's tool list, so --read-only cannot tell that it only reads";
+    if (!hint->second) return quoted + " is not annotated readOnlyHint: true, and --read-only is set";
+  }
+  return {};
+}
+
+std::string tool_filter::filter_list(std::string_view response_line) {
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(response_line, ec);
+  const auto* result = !ec && parsed.is_object() ? parsed.get_object().if_contains("result") : nullptr;
+  const auto* tools = result && result->is_object() ? result->get_object().if_contains("tools") : nullptr;
+  if (!tools || !tools->is_array()) return std::string(response_line);
+
+  for (const auto& tool : tools->get_array()) {
+    const auto* object = tool.if_object();
+    const auto* name = object ? object->if_contains("name") : nullptr;
+    if (!name || !name->is_string()) continue;
+    const auto* annotations = object->if_contains("annotations");
+    const auto* hint = annotations && annotations->is_object() ? annotations->get_object().if_contains("readOnlyHint") : nullptr;
+    read_only_hints_[std::string(name->get_string())] = hint && hint->is_bool() && hint->get_bool();
+  }
+  if (!active()) return std::string(response_line);
+
+  std::vector<bool> drop;
+  bool any = false;
+  for (const auto& tool : tools->get_array()) {
+    const auto* object = tool.if_object();
+    const auto* name = object ? object->if_contains("name") : nullptr;
+    // Something that is not a tool with a name cannot be called by name: it is dropped too.
+    const bool refused = !name || !name->is_string() || !refusal(name->get_string()).empty();
+    drop.push_back(refused);
+    any = any || refused;
+  }
+  if (!any) return std::string(response_line);
+  return without_result_array_elements(response_line, "tools", drop).value_or(std::string(response_line));
+}
+
+}  // namespace awork_mcp

@@ -1,0 +1,102 @@
+// The tool filters as tables: globs, which calls are refused and why, and tools/list answers cut
+// down byte for byte.
+
+#include "awork_mcp/core/tool_filter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace awork_mcp;
+
+TEST(tool_filter, globs) {
+  struct row {
+    const char* pattern;
+    const char* text;
+    bool match;
+  };
+  const std::vector<row> rows = {
+      {"*", "anything", true},       {"*", "", true},
+      {"", "", true},                {"", "x", false},
+      {"delete_*", "delete_task", true},  {"delete_*", "undelete_task", false},
+      {"*_task", "create_task", true},    {"*_task", "create_tasks", false},
+      {"get_?", "get_a", true},      {"get_?", "get_", false},
+      {"get_?", "get_ab", false},    {"*project*", "list_projects", true},
+      {"a*b*c", "aXbYc", true},      {"a*b*c", "aXcYb", false},
+      {"a**b", "ab", true},          {"Delete_*", "delete_task", false},  // names are case-sensitive
+      {"*a*a*a*a*a*b", std::string(60, 'a').c_str(), false},              // no exponential backtracking
+  };
+  for (const auto& r : rows) EXPECT_EQ(glob_match(r.pattern, r.text), r.match) << r.pattern << " ~ " << r.text;
+}
+
+TEST(tool_filter, which_calls_are_refused_and_why) {
+  const std::string list =
+      R"({"jsonrpc":"2.0","id":1,"result":{"tools":[)"
+      R"({"name":"list_tasks","annotations":{"readOnlyHint":true}},)"
+      R"({"name":"delete_task","annotations":{"readOnlyHint":false,"destructiveHint":true}},)"
+      R"({"name":"create_task"},)"
+      R"({"name":"get_me","annotations":{"readOnlyHint":"yes"}}]}})";
+  struct row {
+    const char* name;
+    tool_filter_config config;
+    std::vector<std::pair<const char*, const char*>> calls;  // tool, a word of the refusal (empty: allowed)
+  };
+  const std::vector<row> rows = {
+      {"no filter", {}, {{"delete_task", ""}, {"unknown", ""}}},
+      {"deny", {{}, {"delete_*"}, false}, {{"delete_task", "--deny-tool 'delete_*'"}, {"create_task", ""}}},
+      {"allow", {{"list_*", "get_*"}, {}, false}, {{"list_tasks", ""}, {"get_me", ""}, {"create_task", "--allow-tool"}}},
+      {"deny beats allow", {{"*"}, {"delete_task"}, false}, {{"delete_task", "--deny-tool"}, {"create_task", ""}}},
+      {"read-only", {{}, {}, true},
+       {{"list_tasks", ""}, {"delete_task", "readOnlyHint: true"}, {"create_task", "readOnlyHint: true"},
+        {"get_me", "readOnlyHint: true"},  // only a JSON true counts
+        {"never_listed", "not in the server's tool list"}}},
+      {"read-only and deny", {{}, {"list_*"}, true}, {{"list_tasks", "--deny-tool"}}},
+  };
+  for (const auto& r : rows) {
+    tool_filter filter(r.config);
+    (void)filter.filter_list(list);
+    for (const auto& [tool, word] : r.calls) {
+      const auto refusal = filter.refusal(tool);
+      if (std::string(word).empty())
+        EXPECT_EQ(refusal, "") << r.name << ": " << tool;
+      else
+        EXPECT_NE(refusal.find(word), std::string::npos) << r.name << ": " << tool << ": " << refusal;
+    }
+  }
+}
+
+// A dropped element takes the separator before it along; the kept ones and all else stay as sent.
+TEST(tool_filter, lists_are_cut_down_and_every_other_byte_stays) {
+  const std::string list =
+      R"({"jsonrpc":"2.0","id":"l-1","result":{"tools":[ {"name":"list_tasks","x":1.50,"annotations":{"readOnlyHint":true}} ,)"
+      R"( {"name":"delete_task","d":"\u00e9"}, {"name":"get_me","annotations":{"readOnlyHint":true}} ],"nextCursor":"c\/2"}})";
+  struct row {
+    const char* name;
+    tool_filter_config config;
+    std::string expected;
+  };
+  const std::vector<row> rows = {
+      {"nothing to cut", {}, list},
+      {"the middle one",
+       {{}, {"delete_*"}, false},
+       R"({"jsonrpc":"2.0","id":"l-1","result":{"tools":[ {"name":"list_tasks","x":1.50,"annotations":{"readOnlyHint":true}},)"
+       R"( {"name":"get_me","annotations":{"readOnlyHint":true}} ],"nextCursor":"c\/2"}})"},
+      {"the first one",
+       {{}, {"list_*"}, false},
+       R"({"jsonrpc":"2.0","id":"l-1","result":{"tools":[ {"name":"delete_task","d":"\u00e9"}, {"name":"get_me","annotations":{"readOnlyHint":true}} ],"nextCursor":"c\/2"}})"},
+      {"all of them", {{"none"}, {}, false}, R"({"jsonrpc":"2.0","id":"l-1","result":{"tools":[  ],"nextCursor":"c\/2"}})"},
+      {"read-only", {{}, {}, true},
+       R"({"jsonrpc":"2.0","id":"l-1","result":{"tools":[ {"name":"list_tasks","x":1.50,"annotations":{"readOnlyHint":true}},)"
+       R"( {"name":"get_me","annotations":{"readOnlyHint":true}} ],"nextCursor":"c\/2"}})"},
+  };
+  for (const auto& r : rows) {
+    tool_filter filter(r.config);
+    EXPECT_EQ(filter.filter_list(list), r.expected) << r.name;
+  }
+  // Not a tools/list answer: as it came.
+  tool_filter deny_all({{}, {"*"}, false});
+  for (const std::string other : {R"({"jsonrpc":"2.0","id":1,"result":{}})", R"({"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"m"}})",
+                                  R"({"jsonrpc":"2.0","id":1,"result":{"tools":{}}})", "not json"})
+    EXPECT_EQ(deny_all.filter_list(other), other);
+}
