@@ -23,9 +23,24 @@ void log_exception(const char* what, std::exception_ptr e) {
   if (!e) return;
   try {
     std::rethrow_exception(e);
+  } catch (const boost::system::system_error& ex) {
+    if (ex.code() == net::error::operation_aborted)
+      spdlog::debug("{} abandoned", what);  // the editor cancelled it
+    else
+      spdlog::error("{} failed: {}", what, ex.what());
   } catch (const std::exception& ex) {
     spdlog::error("{} failed: {}", what, ex.what());
   }
+}
+
+/// What an editor's notifications/cancelled names: the id key of the request, or empty.
+std::string cancelled_request_key(std::string_view notification) {
+  boost::system::error_code ec;
+  const auto parsed = json::parse(notification, ec);
+  const auto* params = !ec && parsed.is_object() ? parsed.get_object().if_contains("params") : nullptr;
+  const auto* id = params && params->is_object() ? params->get_object().if_contains("requestId") : nullptr;
+  if (!id || !(id->is_string() || id->is_int64() || id->is_uint64())) return {};
+  return id_key(*id);
 }
 
 }  // namespace
@@ -166,6 +181,8 @@ void bridge::handle_line(framed_line line) {
     session_.begin(out.body);
     client_initialize_key_ = out.keys.front();
     initialize_protocol_version_.clear();
+  } else if (out.kind == message_kind::notification && out.method == "notifications/cancelled") {
+    if (const auto key = cancelled_request_key(out.body); !key.empty()) abandon(key);
   } else if (out.kind == message_kind::notification && out.method == "notifications/initialized") {
     session_.remember_initialized(out.body);
     // Requests read after this one wait until the GET stream reached the server, so that the
@@ -200,21 +217,51 @@ void bridge::note_tool_lists(const outgoing& message) {
   }
 }
 
-void bridge::admit(outgoing message) {
+void bridge::abandon(const std::string& key) {
+  // The editor gave up on it: it gets no answer (a late one is dropped), and its POST stream is
+  // closed, which a 2026-07-28 server takes as the cancellation itself.
+  if (!ledger_.owed(key)) return;
+  ledger_.settle(key);
+  if (auto running = abandon_signals_.find(key); running != abandon_signals_.end()) {
+    spdlog::info("the editor cancelled request {}: its stream to the server is closed", key);
+    running->second->emit(net::cancellation_type::terminal);
+  }
+  slot_freed_.notify_all();  // one waiting for a slot wakes, finds its request settled and goes
+}
+
+void bridge::launch(outgoing message, slot_use slot) {
   auto self = shared_from_this();
-  auto spawn = [&](bool holds_slot) {
-    ++forwards_;
-    net::co_spawn(executor_, forward(std::move(message), holds_slot),
-                  [self](std::exception_ptr e) { log_exception("forward", e); });
-  };
+  ++forwards_;
+  // A single request can be abandoned by the editor; initialize cannot (MCP forbids it).
+  std::string key;
+  if (message.kind == message_kind::request && !message.is_initialize() && message.keys.size() == 1)
+    key = message.keys.front();
+  auto work = slot == slot_use::waits ? forward_when_slot_frees(std::move(message))
+                                      : forward(std::move(message), slot == slot_use::holds);
+  if (key.empty()) {
+    net::co_spawn(executor_, std::move(work), [self](std::exception_ptr e) { log_exception("forward", e); });
+    return;
+  }
+  auto signal = std::make_shared<net::cancellation_signal>();
+  abandon_signals_[key] = signal;
+  net::co_spawn(executor_, std::move(work),
+                net::bind_cancellation_slot(signal->slot(), [self, key, signal](std::exception_ptr e) {
+                  // The editor may have used the id again meanwhile: only our own entry goes.
+                  if (auto mine = self->abandon_signals_.find(key); mine != self->abandon_signals_.end() && mine->second == signal)
+                    self->abandon_signals_.erase(mine);
+                  log_exception("forward", e);
+                }));
+}
+
+void bridge::admit(outgoing message) {
   // Only the editor's own requests take a slot. Its answers to the server's requests and its
   // notifications (cancellations among them) are what slot holders may be waiting for, and the
   // initialize is what every other request waits for.
   const bool needs_slot = !message.keys.empty() && !message.is_initialize();
-  if (!needs_slot) return spawn(false);
+  if (!needs_slot) return launch(std::move(message), slot_use::none);
   if (requests_in_flight_ < config_.max_in_flight) {
     ++requests_in_flight_;
-    return spawn(true);
+    return launch(std::move(message), slot_use::holds);
   }
   if (requests_waiting_ >= max_waiting_requests) {
     for (std::size_t i = 0; i < message.keys.size(); ++i) {
@@ -226,14 +273,25 @@ void bridge::admit(outgoing message) {
     return;
   }
   ++requests_waiting_;
-  ++forwards_;
-  net::co_spawn(executor_, forward_when_slot_frees(std::move(message)),
-                [self](std::exception_ptr e) { log_exception("forward", e); });
+  launch(std::move(message), slot_use::waits);
 }
 
 awaitable<void> bridge::forward_when_slot_frees(outgoing message) {
   auto self = shared_from_this();
-  while (requests_in_flight_ >= config_.max_in_flight && !ledger_.closed()) co_await slot_freed_.wait();
+  // Leaves the queue however the wait ends (a cancelled request's wait ends by exception).
+  struct in_queue {
+    bridge& self;
+    bool waiting = true;
+    ~in_queue() {
+      if (!waiting) return;
+      --self.requests_waiting_;
+      self.finished_one(false);
+    }
+  } queue{*this};
+  const auto abandoned = [&] { return ledger_.all_settled(message.keys); };
+  while (requests_in_flight_ >= config_.max_in_flight && !ledger_.closed() && !abandoned()) co_await slot_freed_.wait();
+  if (abandoned() && !ledger_.closed()) co_return;  // cancelled while it waited: nothing was sent
+  queue.waiting = false;
   --requests_waiting_;
   ++requests_in_flight_;
   co_await forward(std::move(message), true);
@@ -272,6 +330,12 @@ void bridge::finished_one(bool held_slot) {
 
 awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
   auto self = shared_from_this();
+  // Counted out however it ends: an abandoned request ends by exception, mid-way.
+  struct finish {
+    bridge& self;
+    bool holds_slot;
+    ~finish() { self.finished_one(holds_slot); }
+  } finish_guard{*this, holds_slot};
   const deliver_fn deliver = [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); };
   const answered_fn answered = [this, &message] { return ledger_.all_settled(message.keys); };
   const bool is_initialize = message.is_initialize();
@@ -380,7 +444,6 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
   }
   if (message.kind == message_kind::notification && message.method == "notifications/initialized")
     co_await open_stream_after_initialized();
-  finished_one(holds_slot);
 }
 
 awaitable<void> bridge::open_stream_after_initialized() {
@@ -421,6 +484,12 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
     co_return std::nullopt;
   }
   listener_.stop();
+  // Ends the renewal however this ends (a cancelled request's renewal ends by exception): the
+  // requests waiting for it must not wait forever.
+  struct renewal_end {
+    session& s;
+    ~renewal_end() { s.end_renewal(); }
+  } renewal_guard{session_};
   step_result failure;
   // The replayed initialize carries an id of the bridge's own. Its answer is recognised only on
   // this exchange's own reply, so an editor's request with the same id is never confused with it.
@@ -463,7 +532,6 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
       }
     }
   }
-  session_.end_renewal();
   if (!failure) {
     spdlog::info("new session established");
     if (config_.get_stream && session_.has_session_id() && !shutting_down_) listener_.start();

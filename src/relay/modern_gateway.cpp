@@ -177,6 +177,12 @@ awaitable<void> modern_gateway::refresh_tools() {
 
 awaitable<std::optional<std::string>> modern_gateway::ask_editor(const std::string& request_line, const std::string& key) {
   editor_answers_[key];  // awaited from now on
+  // Forgotten however the wait ends (the editor may cancel the request that asked).
+  struct forget {
+    std::map<std::string, editor_answer>& answers;
+    const std::string& key;
+    ~forget() { answers.erase(key); }
+  } forget_guard{editor_answers_, key};
   std::string line = request_line;
   const auto message = classify(line);
   co_await emit_(message, std::move(line));
@@ -185,7 +191,6 @@ awaitable<std::optional<std::string>> modern_gateway::ask_editor(const std::stri
   while (!editor_answers_[key].answered && std::chrono::steady_clock::now() < deadline)
     co_await editor_answered_.wait_until(deadline);
   auto answer = std::move(editor_answers_[key].result);
-  editor_answers_.erase(key);
   co_return answer;
 }
 

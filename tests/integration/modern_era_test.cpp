@@ -19,6 +19,7 @@ struct modern_server {
   std::atomic<int> rounds{0};
   std::atomic<int> listens{0};
   std::atomic<int> listens_gone{0};  // streams the bridge closed
+  std::atomic<int> calls_cancelled{0};  // tool calls whose stream the client closed
   std::mutex listen_mutex;
   std::vector<json::value> listen_filters;  // params.notifications of each listen, in order
 
@@ -87,6 +88,16 @@ struct modern_server {
                     R"({"name":"broken","inputSchema":{"type":"object","properties":{"n":{"type":"number","x-mcp-header":"N"}}}}],"ttlMs":1.0})");
     if (method == "tools/call") {
       const auto& params = msg.at("params").as_object();
+      if (params.at("name") == "slow") {  // silent until the client closes the stream: its cancellation
+        reply.start_sse();
+        const auto until = std::chrono::steady_clock::now() + 5s;
+        bool gone = false;
+        while (!hold_listen.is_open() && !(gone = reply.peer_gone()) && std::chrono::steady_clock::now() < until)
+          std::this_thread::sleep_for(5ms);
+        if (gone) ++calls_cancelled;
+        reply.cut();
+        return true;
+      }
       if (params.at("name") == "regional") {
         if (req["Mcp-Name"] != "regional" || req["Mcp-Param-Region"] != "eu-central") return error(400, -32020, "headers");
         return result(R"({"content":[{"type":"text","text":"in eu-central"}],"resultType":"complete"})");
@@ -194,6 +205,23 @@ TEST_F(modern_era_test, a_modern_editor_is_carried_as_it_is_with_the_required_he
   EXPECT_EQ(calls[0].header("MCP-Protocol-Version"), "2026-07-28");
   EXPECT_EQ(calls[0].header("Mcp-Name"), "regional");
   EXPECT_EQ(calls[0].header("Mcp-Param-Region"), "eu-central") << "learned from the bridge's own tools/list";
+}
+
+TEST_F(modern_era_test, a_cancelled_call_is_cancelled_by_closing_its_stream_and_the_notification_stays_here) {
+  start_bridge();
+  ASSERT_TRUE(handshake("2025-11-25").as_object().contains("result"));
+  bridge->send(request_line(2, "tools/call", {{"name", "slow"}, {"arguments", json::object{}}}));
+  ASSERT_TRUE(server->wait_for([](const auto& r) { return r.body.find("\"slow\"") != std::string::npos; }));
+  bridge->send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2}})");
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (modern.calls_cancelled < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(modern.calls_cancelled, 1) << "2026-07-28 cancels by closing the request's stream";
+  bridge->send(request_line(3, "ping"));
+  std::vector<json::value> before;
+  EXPECT_TRUE(read_response(3, 5s, &before).as_object().contains("result"));
+  for (const auto& m : before) EXPECT_FALSE(m.as_object().contains("id") && m.at("id") == 2) << m;
+  EXPECT_TRUE(posts_with_method("notifications/cancelled").empty()) << "2026-07-28 expects no such notification";
+  modern.hold_listen.open();
 }
 
 TEST_F(modern_era_test, an_editors_listen_stream_does_not_hold_up_the_exit) {

@@ -1,5 +1,9 @@
 #include "test_server.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <boost/beast/core.hpp>
 
 #include <algorithm>
@@ -170,6 +174,11 @@ void test_server::serve(Stream& stream, std::size_t connection) {
       boost::system::error_code ec;
       socket.shutdown(net::ip::tcp::socket::shutdown_both, ec);
       closed_ = true;
+    }
+    bool peer_gone() override {
+      char byte;
+      const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
     }
   };
   auto& socket = static_cast<net::ip::tcp::socket&>(boost::beast::get_lowest_layer(stream));

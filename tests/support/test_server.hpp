@@ -31,6 +31,9 @@ class server_reply {
   virtual void write_raw(std::string_view bytes) = 0;
   /// Closes the connection at once, mid-response if need be.
   virtual void cut() = 0;
+  /// Whether the client has closed the connection, found without writing anything (a write would
+  /// wake a client that only reacts to data).
+  virtual bool peer_gone() = 0;
 
   void json(unsigned status, std::string_view body, const header_fields& extra = {});
   void empty(unsigned status, const header_fields& extra = {});

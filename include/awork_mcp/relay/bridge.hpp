@@ -21,6 +21,7 @@
 #include "awork_mcp/relay/upstream.hpp"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -43,6 +44,11 @@ class bridge : public std::enable_shared_from_this<bridge> {
   awaitable<void> read_input();
   void handle_line(framed_line line);
   void admit(outgoing message);
+  enum class slot_use { none, holds, waits };
+  /// Starts forwarding one message; a single request gets a cancellation of its own.
+  void launch(outgoing message, slot_use slot);
+  /// The editor cancelled this request: no answer goes out for it, and its stream is closed.
+  void abandon(const std::string& key);
   /// Why this message is a call to a tool the filters refuse (a batch: any of its calls), or empty.
   std::string refused_tool_call(std::string_view text, const classified_message& message) const;
   /// Remembers which requests are tools/list, so that their answers are filtered.
@@ -98,6 +104,8 @@ class bridge : public std::enable_shared_from_this<bridge> {
   async_event slot_freed_;
   async_event forward_finished_;
   std::uint64_t renewals_ = 0;
+  /// Requests in flight that the editor may cancel, by id key.
+  std::map<std::string, std::shared_ptr<net::cancellation_signal>> abandon_signals_;
   bool editor_sent_initialize_ = false;   // a legacy editor: no message of it is read for a modern _meta
 
   bool shutting_down_ = false;
