@@ -1,5 +1,7 @@
 #include "awork_mcp/app/config.hpp"
 
+#include "awork_mcp/core/header_options.hpp"
+#include "awork_mcp/platform/files.hpp"
 #include "awork_mcp/platform/platform.hpp"
 #include "awork_mcp/version.hpp"
 
@@ -59,7 +61,11 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   app.add_option("--api-key", api_key_arg,
                  "API key on the command line (least safe: other users can see it in the process list); "
                  "prefer AWORK_API_KEY or --api-key-file");
-  app.add_option("--header", headers, "Extra request header 'Name: value' (repeatable)");
+  app.add_option("--header", headers,
+                 "Extra request header 'Name: value' or --header=Name:value (repeatable); ${VAR} is taken from the environment");
+  std::string header_file;
+  app.add_option("--header-file", header_file, "File of extra headers, one 'Name: value' per line (# comments)")
+      ->check(CLI::ExistingFile);
   app.add_option("--ca-file", cfg.ca_file, "PEM file of extra trusted CA certificates")->check(CLI::ExistingFile);
   std::optional<std::string> proxy_arg;
   app.add_option("--proxy", proxy_arg,
@@ -146,7 +152,18 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
 
   try {
     cfg.server = parse_endpoint(cfg.url);
-    for (const auto& h : headers) cfg.extra_headers.push_back(parse_header_arg(h));
+    std::vector<std::string> header_args;
+    if (!header_file.empty()) {
+      const auto text = platform::read_file(header_file);
+      if (!text) throw std::invalid_argument("--header-file " + header_file + " cannot be read");
+      header_args = header_file_lines(*text);
+    }
+    header_args.insert(header_args.end(), headers.begin(), headers.end());
+    for (const auto& h : header_args) {
+      auto expanded = expand_env(h, env);
+      if (!expanded.problem.empty()) throw std::invalid_argument(expanded.problem);
+      cfg.extra_headers.push_back(parse_header_arg(expanded.text));
+    }
     cfg.proxy = proxy_for(cfg.server, proxy_arg, env);
     if (!api_key_file.empty())
       cfg.api_key = read_secret_file(api_key_file, "--api-key-file");

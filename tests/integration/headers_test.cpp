@@ -60,3 +60,23 @@ TEST_F(bridge_test, config_file_sets_url_headers_and_log_level) {
   EXPECT_NE(bridge->stderr_text().find("POST initialize"), std::string::npos)
       << "log-level from the file did not take effect:\n" << bridge->stderr_text();
 }
+
+// As Claude Desktop on Windows passes them: no spaces, the secret from the environment, and a
+// file for the rest.
+TEST_F(bridge_test, headers_without_spaces_from_the_environment_and_from_a_file) {
+  test_support::temp_dir dir;
+  auto file = dir.file("headers.txt", "# for the tests\r\nX-From-File: one\r\n\r\nX-Region: ${REGION}\r\n");
+  start_bridge({"--header=X-Token:${TENANT_TOKEN}", "--header-file", file},
+               {{"TENANT_TOKEN", "tok-123"}, {"REGION", "eu central"}});
+  ASSERT_TRUE(handshake().as_object().contains("result")) << bridge->stderr_text();
+  const auto first = posts_with_method("initialize").at(0);
+  EXPECT_EQ(first.header("X-Token"), "tok-123");
+  EXPECT_EQ(first.header("X-From-File"), "one");
+  EXPECT_EQ(first.header("X-Region"), "eu central");
+}
+
+TEST_F(bridge_test, a_header_naming_an_unset_variable_stops_the_start_with_its_name) {
+  start_bridge({"--header=Authorization:Bearer ${NOT_SET_ANYWHERE}"});
+  EXPECT_EQ(bridge->wait(5s), 2);
+  EXPECT_NE(bridge->stderr_text().find("${NOT_SET_ANYWHERE}, which is not set"), std::string::npos) << bridge->stderr_text();
+}
