@@ -55,6 +55,7 @@ ssl::context make_tls_context(const std::string& ca_file) {
   platform::load_system_trust_store(ctx);
   if (!ca_file.empty()) ctx.load_verify_file(ca_file);
   ctx.set_verify_mode(ssl::verify_peer);
+  tls_resumption::enable(ctx.native_handle());
   return ctx;
 }
 
@@ -148,19 +149,45 @@ void http_client::release(std::unique_ptr<http_connection> connection, std::opti
   if (connection->reuse_limit.count() <= 0) return;
   if (connection->buffer.capacity() > large_body_threshold) connection->buffer.shrink_to_fit();  // idle ones stay small
   connection->reused = true;
+  connection->warm = false;
   connection->idle_since = clock::now();
   idle_.push_back(std::move(connection));
 }
 
-std::unique_ptr<http_connection> http_client::take_idle() {
+std::unique_ptr<http_connection> http_client::take_idle(bool warm_only) {
   const auto now = clock::now();
-  while (!idle_.empty()) {
-    auto connection = std::move(idle_.back());
-    idle_.pop_back();
+  for (auto i = idle_.size(); i-- > 0;) {
+    if (warm_only && !idle_[i]->warm) continue;
+    auto connection = std::move(idle_[i]);
+    idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
     // Retired before the server's keep-alive timer would close it under a request in flight.
     if (now - connection->idle_since < connection->reuse_limit && !platform::closed_by_peer(connection->tcp().socket())) return connection;
   }
   return nullptr;
+}
+
+void http_client::warm_up(std::size_t connections) {
+  while (warming_ < connections && idle_.size() + warming_ < max_idle_connections) {
+    ++warming_;
+    // A member coroutine, not a capturing lambda: the lambda object would be gone when it resumes.
+    net::co_spawn(executor_, open_warm_connection(), net::detached);
+  }
+}
+
+awaitable<void> http_client::open_warm_connection() {
+  auto connected = co_await connect();
+  --warming_;
+  if (!connected) {
+    spdlog::debug("opening a connection ahead of need failed: {}", connected.failure().detail);
+    co_return;
+  }
+  auto& connection = *connected;
+  // Like a pooled one: it may go stale while it waits, and is then replaced without harm.
+  connection->reused = true;
+  connection->warm = true;
+  connection->reuse_limit = reuse_limit(std::nullopt);
+  connection->idle_since = clock::now();
+  idle_.insert(idle_.begin(), std::move(connection));
 }
 
 void http_client::close_idle() { idle_.clear(); }
@@ -212,8 +239,11 @@ awaitable<outcome<std::unique_ptr<http_connection>>> http_client::connect() {
     if (!is_ip_literal(server_.host) && !SSL_set_tlsext_host_name(tls->native_handle(), server_.host.c_str()))
       co_return upstream_failure{failure_kind::tls, "cannot set TLS SNI host name"};
     tls->set_verify_callback(ssl::host_name_verification(server_.host));
+    resumption_.prepare(tls->native_handle());
     socket.expires_at(deadline);
     auto [hec] = co_await tls->async_handshake(ssl::stream_base::client, net::as_tuple(net::use_awaitable));
+    ++handshakes_;
+    if (!hec && resumption_.resumed(tls->native_handle())) ++resumed_handshakes_;
     if (hec) {
       auto failure = describe_transport_error(hec, exchange_stage::handshake);
       if (failure.kind == failure_kind::tls) {
@@ -258,7 +288,7 @@ awaitable<outcome<std::unique_ptr<http_response>>> http_client::send(const http_
     co_return upstream_failure{failure_kind::refused,
                                "the request was not sent: a header value holds a line break or NUL"};
   for (int attempt = 0;; ++attempt) {
-    std::unique_ptr<http_connection> connection = options.dedicated || attempt > 0 ? nullptr : take_idle();
+    std::unique_ptr<http_connection> connection = attempt > 0 ? nullptr : take_idle(options.dedicated);
     if (!connection) {
       auto connected = co_await connect();
       if (!connected) co_return std::move(connected.failure());
@@ -276,6 +306,7 @@ awaitable<outcome<std::unique_ptr<http_response>>> http_client::send(const http_
       if (stale_possible && is_stale_connection_error(wec)) continue;
       co_return describe_transport_error(wec, exchange_stage::write);
     }
+    if (options.on_written) options.on_written();
 
     auto response = std::make_unique<http_response>(*this, std::move(connection), idle, options.body_limit);
     if (auto hec = co_await response->read_head()) {

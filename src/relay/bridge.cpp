@@ -185,8 +185,8 @@ void bridge::handle_line(framed_line line) {
     if (const auto key = cancelled_request_key(out.body); !key.empty()) abandon(key);
   } else if (out.kind == message_kind::notification && out.method == "notifications/initialized") {
     session_.remember_initialized(out.body);
-    // Requests read after this one wait until the GET stream reached the server, so that the
-    // server sees the session's streams in the order the client meant them.
+    // Requests read after this one wait until the GET stream is on its way to the server, so
+    // that the server meets the session's streams in the order the client meant them.
     if (config_.get_stream) session_.hold();
   }
   admit(std::move(out));
@@ -339,6 +339,17 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
   const deliver_fn deliver = [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); };
   const answered_fn answered = [this, &message] { return ledger_.all_settled(message.keys); };
   const bool is_initialize = message.is_initialize();
+  // The GET stream opens right after `initialized` is written, not after its 202: the requests
+  // the editor sends next wait only until the GET is on its way too (see handle_line).
+  const bool is_initialized =
+      message.kind == message_kind::notification && message.method == "notifications/initialized";
+  bool stream_started = false;
+  if (is_initialized)
+    message.on_written = [this, &stream_started] {
+      if (stream_started) return;
+      stream_started = true;
+      start_stream_after_initialized();
+    };
   // A 2026-07-28 subscriptions/listen stream ends only when the server ends it: the drain at exit
   // does not wait for it (shutdown answers it).
   struct open_ended_mark {
@@ -442,15 +453,22 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
       }
     }
   }
-  if (message.kind == message_kind::notification && message.method == "notifications/initialized")
-    co_await open_stream_after_initialized();
+  if (is_initialized && !stream_started) start_stream_after_initialized();
 }
 
-awaitable<void> bridge::open_stream_after_initialized() {
-  if (config_.get_stream && session_.has_session_id() && !shutting_down_) {
-    listener_.start();
-    co_await listener_.wait_first_answer(std::chrono::steady_clock::now() + config_.connect_timeout);
+void bridge::start_stream_after_initialized() {
+  if (!config_.get_stream || !session_.has_session_id() || shutting_down_) {
+    session_.release_hold();
+    return;
   }
+  listener_.start();
+  net::co_spawn(executor_, release_hold_when_stream_sent(), [self = shared_from_this()](std::exception_ptr e) {
+    log_exception("the GET stream's start", e);
+  });
+}
+
+awaitable<void> bridge::release_hold_when_stream_sent() {
+  co_await listener_.wait_sent(std::chrono::steady_clock::now() + config_.connect_timeout);
   session_.release_hold();
 }
 

@@ -37,7 +37,7 @@ void listener::stop() {
   answered_.notify_all();
 }
 
-awaitable<void> listener::wait_first_answer(std::chrono::steady_clock::time_point deadline) {
+awaitable<void> listener::wait_sent(std::chrono::steady_clock::time_point deadline) {
   while (current_ && !current_->answered && !current_->finished && std::chrono::steady_clock::now() < deadline)
     co_await answered_.wait_until(deadline);
 }
@@ -65,7 +65,8 @@ awaitable<void> listener::listen(std::shared_ptr<run_state> state) {
   while (wanted()) {
     bool opened = false;
     const auto current = session_.current();
-    auto response = co_await server_.open_stream(current.headers, last_event_id, idle_limit_);
+    const std::function<void()> sent = mark_answered;
+    auto response = co_await server_.open_stream(current.headers, last_event_id, idle_limit_, sent);
     mark_answered();
     if (!response) {
       spdlog::debug("GET stream failed: {}", response.failure().detail);

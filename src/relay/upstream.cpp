@@ -16,6 +16,7 @@ constexpr std::size_t max_error_body_bytes = 64 * 1024;
 // Replies up to this size are read by everyone at once; past it, one at a time.
 constexpr std::size_t large_reply_threshold = 256 * 1024;
 constexpr auto end_session_timeout = std::chrono::milliseconds(2000);
+constexpr std::size_t warm_connections = 2;
 
 bool is_array_text(std::string_view text) {
   auto first = text.find_first_not_of(" \t\r\n");
@@ -123,6 +124,12 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
                                               const deliver_fn& deliver, const answered_fn& answered,
                                               retries_used& used, bool can_renew_session) {
   const std::string_view what = message.method.empty() ? std::string_view("(response)") : std::string_view(message.method);
+  if (!warmed_up_) {
+    // The editor's first request is followed by a burst (initialized, tools/list, the GET
+    // stream): connections opened now, in parallel with it, spare each of those a handshake.
+    warmed_up_ = true;
+    client().warm_up(warm_connections);
+  }
   for (;;) {
     const auto authorization = co_await credential_.authorization();
     auto request = builder_.post(message.body, headers, authorization, message.headers);
@@ -133,6 +140,7 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     send_options options;
     options.may_resend_after_write = message.kind == message_kind::request && safe_to_repeat(message.method);
     options.body_limit = config_.max_message_bytes;
+    options.on_written = message.on_written;
     auto sent = co_await client().send(request, options);
     if (!sent) co_return failed(sent.failure().kind == failure_kind::too_large ? too_large() : std::move(sent.failure()));
     auto& response = **sent;
@@ -275,13 +283,15 @@ awaitable<exchange_result> upstream::resume_stream(const sse_parser& broken, con
 
 awaitable<outcome<std::unique_ptr<http_response>>> upstream::open_stream(const session_headers& headers,
                                                                          const std::optional<std::string>& last_event_id,
-                                                                         std::chrono::milliseconds idle_limit) {
+                                                                         std::chrono::milliseconds idle_limit,
+                                                                         const std::function<void()>& on_written) {
   const auto authorization = co_await credential_.authorization();
   send_options options;
   options.dedicated = true;
   options.may_resend_after_write = true;  // a GET changes nothing
   options.idle_timeout = idle_limit;
   options.body_limit = config_.max_message_bytes;
+  options.on_written = on_written;
   const auto request = builder_.get_stream(headers, authorization, last_event_id);
   co_return co_await client().send(request, options);
 }

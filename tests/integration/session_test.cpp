@@ -149,3 +149,36 @@ TEST_F(bridge_test, get_stream_is_reopened_with_last_event_id_after_it_ends) {
   auto second = read_json(3s);
   EXPECT_EQ(second.at("params").at("data"), "g1") << "the reopened stream must resume after the last event";
 }
+
+// The editor's first requests after `initialized` go at once: they wait neither for the 202 of
+// `initialized` nor for the server to answer the GET stream, only until that GET is sent, so the
+// server still meets the GET first.
+TEST_F(bridge_test, the_first_request_after_initialized_waits_for_neither_its_202_nor_the_get_answer) {
+  mcp.on_post = [](const auto&, server_reply& reply, const json::object& msg) {
+    if (msg.contains("method") && msg.at("method") == "notifications/initialized") {
+      std::this_thread::sleep_for(1s);  // a slow 202
+      reply.empty(202);
+      return true;
+    }
+    return false;
+  };
+  gate release_get;
+  mcp.on_get = [&](const auto&, server_reply& reply) {
+    release_get.wait_for(1500ms);  // a server slow to answer the GET
+    reply.empty(405);
+  };
+  start_bridge();
+  bridge->send(initialize_line(1));
+  ASSERT_TRUE(read_response(1).as_object().contains("result"));
+  const auto sent = std::chrono::steady_clock::now();
+  bridge->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  bridge->send(request_line(2, "tools/list"));
+  ASSERT_TRUE(read_response(2, 5s).as_object().contains("result"));
+  const auto waited = std::chrono::steady_clock::now() - sent;
+  release_get.open();
+  EXPECT_LT(waited, 500ms) << "the request waited for the slow 202 or the slow GET";
+  const auto get = server->wait_for([](const recorded_request& r) { return r.method == "GET"; });
+  const auto list = server->wait_for([](const recorded_request& r) { return r.body.find("tools/list") != std::string::npos; });
+  ASSERT_TRUE(get && list);
+  EXPECT_LE(get->received, list->received) << "the server met the request before the session's GET stream";
+}

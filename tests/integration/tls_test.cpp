@@ -52,3 +52,33 @@ TEST_F(tls_test, certificate_for_another_host_is_refused) {
   EXPECT_NE(message.find("TLS"), std::string::npos) << message;
   EXPECT_EQ(mcp.initialize_count, 0) << "the request must not reach a server with the wrong certificate";
 }
+
+// After the first handshake, new connections (parallel calls, or after an idle period) resume the
+// TLS session instead of a full handshake; only the ones opened before any session existed (the
+// first, and the two opened ahead of need beside it) are full.
+TEST_F(tls_test, later_connections_resume_the_tls_session) {
+  mcp.on_post = [](const test_support::request&, server_reply& reply, const json::object& msg) {
+    if (msg.contains("method") && msg.at("method") == "tools/call") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // keeps each call's connection busy
+      fake_mcp::answer(reply, msg.at("id"), json::object{{"content", json::array{}}}, false);
+      return true;
+    }
+    return false;
+  };
+  test_server server([this](const auto& r, auto& w) { mcp.handle(r, w); },
+                     test_server::tls_files{pki.good_chain, pki.good_key});
+  bridge_process::options opts;
+  opts.args = {"--url", server.url(), "--ca-file", pki.ca};
+  bridge_process bridge(opts);
+  bridge.send(initialize_line(1));
+  ASSERT_TRUE(bridge.read_line(std::chrono::seconds(10))) << bridge.stderr_text();
+  bridge.send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  constexpr int calls = 6;
+  for (int id = 2; id < 2 + calls; ++id)
+    bridge.send(request_line(id, "tools/call", {{"name", "slow"}, {"arguments", json::object{}}}));
+  for (int i = 0; i < calls; ++i) ASSERT_TRUE(bridge.read_line(std::chrono::seconds(10))) << bridge.stderr_text();
+  EXPECT_GE(server.tls_handshakes(), 5u) << "premise: the parallel calls needed new connections";
+  EXPECT_EQ(server.tls_handshakes() - server.resumed_tls_handshakes(), 3u)
+      << server.tls_handshakes() << " handshakes, " << server.resumed_tls_handshakes() << " resumed";
+}

@@ -150,7 +150,11 @@ void test_server::accept_loop() {
         net::ssl::stream<net::ip::tcp::socket&> stream(*socket, *tls_);
         boost::system::error_code hec;
         stream.handshake(net::ssl::stream_base::server, hec);
-        if (!hec) serve(stream, connection);
+        if (!hec) {
+          ++handshakes_;
+          if (SSL_session_reused(stream.native_handle())) ++resumed_handshakes_;
+          serve(stream, connection);
+        }
       } else {
         serve(*socket, connection);
       }

@@ -81,6 +81,9 @@ class test_server {
   std::optional<recorded_request> wait_for(const std::function<bool(const recorded_request&)>& match,
                                            std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
   std::size_t connections_accepted() const { return accepted_; }
+  /// TLS handshakes completed, and how many of them resumed a session the client offered.
+  std::size_t tls_handshakes() const { return handshakes_; }
+  std::size_t resumed_tls_handshakes() const { return resumed_handshakes_; }
 
  private:
   void accept_loop();
@@ -95,6 +98,8 @@ class test_server {
   unsigned short port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> accepted_{0};
+  std::atomic<std::size_t> handshakes_{0};
+  std::atomic<std::size_t> resumed_handshakes_{0};
   std::thread accept_thread_;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;

@@ -8,8 +8,10 @@
 #include "awork_mcp/core/proxy.hpp"
 #include "awork_mcp/core/request_builder.hpp"
 #include "awork_mcp/net/net.hpp"
+#include "awork_mcp/net/tls_resumption.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +33,7 @@ struct http_connection {
   std::variant<beast::tcp_stream, tls_stream> stream;
   beast::flat_buffer buffer;
   bool reused = false;
+  bool warm = false;  ///< opened ahead of need, has carried no request yet
   std::chrono::steady_clock::time_point idle_since{};
   std::chrono::milliseconds reuse_limit{0};  ///< retire it after this long idle (from Keep-Alive)
 
@@ -95,6 +98,8 @@ struct send_options {
   std::optional<std::chrono::milliseconds> idle_timeout;
   /// Largest body accepted by Content-Length or in total (streams lift it after the head).
   std::uint64_t body_limit = 64 * 1024 * 1024;
+  /// Called once the request is written, before its answer is awaited.
+  std::function<void()> on_written;
 };
 
 class http_client {
@@ -106,13 +111,22 @@ class http_client {
   awaitable<outcome<std::unique_ptr<http_response>>> send(const http_request& request, send_options options = {});
   /// Closes every idle pooled connection.
   void close_idle();
+  /// Opens up to `connections` more in the background, ready for the burst that follows the
+  /// first request (an editor's initialized, tools/list and the GET stream come together).
+  void warm_up(std::size_t connections);
+  /// How many TLS handshakes were made, and how many of them resumed a session.
+  std::size_t handshakes() const { return handshakes_; }
+  std::size_t resumed_handshakes() const { return resumed_handshakes_; }
   const endpoint& server() const { return server_; }
 
  private:
   friend class http_response;
   void release(std::unique_ptr<http_connection> connection, std::optional<std::chrono::seconds> keep_alive);
-  std::unique_ptr<http_connection> take_idle();
+  /// A pooled connection: the last one that carried a request first; with `warm_only`, only one
+  /// opened ahead of need (a long-lived stream takes that, never a pooled one).
+  std::unique_ptr<http_connection> take_idle(bool warm_only);
   awaitable<outcome<std::unique_ptr<http_connection>>> connect();
+  awaitable<void> open_warm_connection();
   awaitable<outcome<tcp::resolver::results_type>> resolve(const std::string& host, const std::string& port,
                                                           std::chrono::steady_clock::time_point deadline);
   awaitable<step_result> open_tunnel(http_connection& connection);
@@ -122,7 +136,11 @@ class http_client {
   ssl::context* tls_;
   http_timeouts timeouts_;
   std::optional<proxy_settings> proxy_;
-  std::vector<std::unique_ptr<http_connection>> idle_;
+  std::vector<std::unique_ptr<http_connection>> idle_;  ///< warm ones at the front
+  tls_resumption resumption_;
+  std::size_t warming_ = 0;
+  std::size_t handshakes_ = 0;
+  std::size_t resumed_handshakes_ = 0;
 };
 
 /// A client TLS context that trusts the system store (and `ca_file`, if given).

@@ -69,7 +69,10 @@ class bridge : public std::enable_shared_from_this<bridge> {
   awaitable<bool> initialize_through_gateway(const outgoing& message);
   /// Whether a failed initialize should be tried again over 2024-11-05's HTTP+SSE.
   bool worth_trying_http_sse(const exchange_result& result) const;
-  awaitable<void> open_stream_after_initialized();
+  /// Opens the GET stream of a new session; the requests held after `initialized` go once its
+  /// GET is on its way.
+  void start_stream_after_initialized();
+  awaitable<void> release_hold_when_stream_sent();
   void finished_one(bool held_slot);
 
   // shutdown

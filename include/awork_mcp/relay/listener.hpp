@@ -21,15 +21,16 @@ class listener {
   void start();
   /// Stops the running stream, if any.
   void stop();
-  /// Waits (at most until `deadline`) until the stream got its first answer, whatever it was.
-  awaitable<void> wait_first_answer(std::chrono::steady_clock::time_point deadline);
+  /// Waits (at most until `deadline`) until the stream's GET is on its way to the server (or
+  /// answered, or given up).
+  awaitable<void> wait_sent(std::chrono::steady_clock::time_point deadline);
 
  private:
   /// What one listening coroutine owns: its cancellation and whether it got an answer yet.
   struct run_state {
     net::cancellation_signal cancel;
     std::uint64_t generation = 0;
-    bool answered = false;
+    bool answered = false;  ///< its GET was sent, answered, or given up
     bool finished = false;
     bool stopping = false;
   };

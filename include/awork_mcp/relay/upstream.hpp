@@ -32,6 +32,7 @@ struct outgoing {
   std::vector<std::string> keys;  ///< id_key of each request id: the answers it waits for
   header_list headers;            ///< headers of this message only (2026-07-28: Mcp-Method, ...)
   std::string target;             ///< path and query to POST to instead of the server's (HTTP+SSE)
+  std::function<void()> on_written;  ///< called each time it has been written to the server
 
   bool is_initialize() const { return kind == message_kind::request && method == "initialize"; }
 };
@@ -65,7 +66,8 @@ class upstream {
   /// Opens (or with last_event_id, resumes) the GET stream; a non-200 reply is returned as is.
   awaitable<outcome<std::unique_ptr<http_response>>> open_stream(const session_headers& headers,
                                                                  const std::optional<std::string>& last_event_id,
-                                                                 std::chrono::milliseconds idle_limit);
+                                                                 std::chrono::milliseconds idle_limit,
+                                                                 const std::function<void()>& on_written = {});
   /// Reads events from a stream and delivers the messages, until it ends or (with `answered`)
   /// every awaited answer arrived.
   awaitable<stream_end> pump_events(http_response& response, sse_parser& parser, const deliver_fn& deliver,
@@ -98,6 +100,7 @@ class upstream {
   /// One large reply is held at a time; the others wait before reading past the threshold, so
   /// memory stays bounded however many large replies are in flight while stdout is slow.
   async_mutex large_reply_;
+  bool warmed_up_ = false;
 };
 
 }  // namespace awork_mcp
