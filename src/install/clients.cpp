@@ -2,6 +2,7 @@
 
 #include <array>
 #include <initializer_list>
+#include <ostream>
 
 namespace awork_mcp::install {
 
@@ -96,6 +97,8 @@ std::string_view os_name(os_family os) {
   }
   return "?";
 }
+
+std::ostream& operator<<(std::ostream& out, client c) { return out << layout_of(c).name; }
 
 config_location config_path(client c, os_family os, const client_environment& env) {
   std::string path;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <ostream>
 
 namespace awork_mcp::install {
 
@@ -248,6 +249,25 @@ std::string shown(std::string_view arg) {
 }
 
 }  // namespace
+
+std::ostream& operator<<(std::ostream& out, verdict v) {
+  switch (v) {
+    case verdict::changed: return out << "changed";
+    case verdict::unchanged: return out << "unchanged";
+    case verdict::refused: return out << "refused";
+  }
+  return out << "?";
+}
+
+std::ostream& operator<<(std::ostream& out, change c) {
+  switch (c) {
+    case change::none: return out << "none";
+    case change::added: return out << "added";
+    case change::replaced: return out << "replaced";
+    case change::removed: return out << "removed";
+  }
+  return out << "?";
+}
 
 edit_result add_entry(const std::optional<std::string>& text, const client_layout& layout, const server_entry& entry) {
   auto doc = read_document(text);

@@ -1,6 +1,7 @@
 #include "awork_mcp/install/entry_plan.hpp"
 
 #include <array>
+#include <ostream>
 
 namespace awork_mcp::install {
 
@@ -55,6 +56,17 @@ bool valid_entry_name(std::string_view name) {
   for (char c : name)
     if (!letter(c) && !digit(c) && c != '-' && c != '_') return false;
   return true;
+}
+
+std::ostream& operator<<(std::ostream& out, credential_way way) {
+  switch (way) {
+    case credential_way::key_file: return out << "key_file";
+    case credential_way::sign_in: return out << "sign_in";
+    case credential_way::prompt: return out << "prompt";
+    case credential_way::private_key_file: return out << "private_key_file";
+    case credential_way::none: return out << "none";
+  }
+  return out << "?";
 }
 
 entry_plan plan_entry(const client_layout& layout, const entry_request& request) {

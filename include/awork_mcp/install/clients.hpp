@@ -3,6 +3,7 @@
 // it keeps that file on each system: a pure rule, with the environment given, so that the macOS
 // and Windows rules are tested on Linux too.
 
+#include <iosfwd>
 #include <optional>
 #include <span>
 #include <string>
@@ -31,6 +32,7 @@ std::optional<client> client_named(std::string_view name);
 /// The system this program was built for.
 os_family host_os();
 std::string_view os_name(os_family os);
+std::ostream& operator<<(std::ostream& out, client c);
 
 /// The environment variables the locations depend on (empty: unset).
 struct client_environment {

@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ struct server_entry {
 
 enum class verdict { changed, unchanged, refused };
 enum class change { none, added, replaced, removed };
+std::ostream& operator<<(std::ostream& out, verdict v);
+std::ostream& operator<<(std::ostream& out, change c);
 
 /// What an edit came to.
 struct edit_result {

@@ -9,6 +9,7 @@
 #include "awork_mcp/install/config_edit.hpp"
 
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ enum class credential_way {
   private_key_file,  ///< the key in hand goes to a private file, named with --api-key-file
   none,              ///< nothing: the bridge starts a browser sign-in when it first needs one
 };
+std::ostream& operator<<(std::ostream& out, credential_way way);
 
 struct entry_request {
   std::string name = "awork";
