@@ -14,6 +14,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -161,11 +162,12 @@ int run_install(const bridge_config& config, const install_request& request) {
   wanted.bridge_args = install::with_absolute_paths(request.bridge_args, absolute);
   if (!wanted.bridge_args.empty()) {
     // The editor will start the bridge with them: they must be options it runs with (CLI11 has
-    // said what is wrong with them by now, on stderr).
+    // said what is wrong with them by now, on stderr). Read with this environment: a ${VAR} in a
+    // --header must be set here too, and is expected in the editor's.
     std::vector<const char*> argv{"awork-mcp"};
     for (const auto& arg : wanted.bridge_args) argv.push_back(arg.c_str());
     const auto check = parse_command_line(static_cast<int>(argv.size()), argv.data(),
-                                          [](const char*) -> const char* { return nullptr; });
+                                          [](const char* name) { return std::getenv(name); });
     if (check.what != command_line_result::action::run) {
       std::cerr << "awork-mcp: nothing was installed: the options after -- are not ones the bridge runs with "
                    "(see awork-mcp --help)\n";

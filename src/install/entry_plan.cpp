@@ -9,8 +9,8 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::array<std::string_view, 5> path_options{"--api-key-file", "--ca-file", "--config", "--log-file",
-                                                       "--client-secret-file"};
+constexpr std::array<std::string_view, 6> path_options{"--api-key-file", "--ca-file", "--config", "--log-file",
+                                                       "--client-secret-file", "--header-file"};
 constexpr std::array<std::string_view, 2> secret_options{"--api-key", "--client-secret"};
 
 /// Whether `arg` is `option` itself or `option=...`.

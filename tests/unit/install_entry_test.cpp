@@ -152,6 +152,7 @@ TEST(install_entry, bridge_options_that_name_files_become_absolute) {
       {{"--ca-file", "ca.pem", "--url", "https://x/mcp"}, {"--ca-file", "/cwd/ca.pem", "--url", "https://x/mcp"}},
       {{"--config=awork.toml", "--log-file", "/var/log/a.log"}, {"--config=/cwd/awork.toml", "--log-file", "/var/log/a.log"}},
       {{"--api-key-file", "k", "--client-secret-file=s"}, {"--api-key-file", "/cwd/k", "--client-secret-file=/cwd/s"}},
+      {{"--header-file", "headers.txt", "--header=X-Team:blue"}, {"--header-file", "/cwd/headers.txt", "--header=X-Team:blue"}},
       {{"--header", "X: ca.pem", "--ca-file"}, {"--header", "X: ca.pem", "--ca-file"}},
       {{"--log-file="}, {"--log-file="}},
   };

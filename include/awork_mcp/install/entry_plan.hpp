@@ -54,8 +54,8 @@ entry_plan plan_entry(const client_layout& layout, const entry_request& request)
 std::string option_value(const std::vector<std::string>& args, std::string_view option);
 
 /// Bridge options with the values of the options that name files (--api-key-file, --ca-file,
-/// --config, --log-file, --client-secret-file) made absolute by `absolute`: an editor starts the
-/// bridge in a directory of its own choosing, where a relative path means nothing.
+/// --config, --log-file, --client-secret-file, --header-file) made absolute by `absolute`: an
+/// editor starts the bridge in a directory of its own choosing, where a relative path means nothing.
 std::vector<std::string> with_absolute_paths(std::vector<std::string> args,
                                              const std::function<std::string(const std::string&)>& absolute);
 
