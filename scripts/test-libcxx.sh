@@ -4,7 +4,8 @@
 # source against libc++, since Debian's libraries are built on libstdc++.
 #   1. installs what is missing (Debian's clang, libc++-14-dev, libc++abi-14-dev, the test peers)
 #   2. builds everything with warnings as errors (the log: build/libcxx/build.log)
-#   3. compiles the macOS branches of src/platform/posix.cpp (tests/platform/apple_branches.cpp)
+#   3. compiles the macOS branches of src/platform/posix.cpp and posix_files.cpp
+#      (tests/platform/apple_branches.cpp)
 #   4. runs the whole test suite with ctest: unit, integration, end to end, conformance, man page
 # and ends with ctest's summary and the line "libc++: N passed, M failed" (the ctest tests, plus
 # the check of step 3). Exits non-zero if anything failed, or if a test did not run.
@@ -39,16 +40,16 @@ if ldd build/libcxx/awork-mcp | grep -q 'libstdc++'; then
   failed=$((failed + 1))
 fi
 
-echo "== libc++: the macOS branches of src/platform/posix.cpp (kqueue parent watch, TCP_KEEPALIVE)"
+echo "== libc++: the macOS branches of src/platform/posix.cpp and posix_files.cpp (kqueue parent watch, TCP_KEEPALIVE, _NSGetExecutablePath)"
 # The project's own flags (warnings as errors) and the include paths of awork_mcp_core.
 if clang++ -std=c++20 -stdlib=libc++ -fsyntax-only \
      -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Wno-missing-field-initializers -Werror \
      -DBOOST_ASIO_NO_DEPRECATED -DSPDLOG_FMT_EXTERNAL -Iinclude -Ibuild/libcxx/generated \
      -isystem tests/platform/apple_stub tests/platform/apple_branches.cpp; then
-  echo "compiles (with tests/platform/apple_stub/sys/event.h standing in for the macOS SDK's)"
+  echo "compiles (with tests/platform/apple_stub/ standing in for the macOS SDK's headers)"
   passed=$((passed + 1))
 else
-  echo "libc++: the __APPLE__ branches of src/platform/posix.cpp do not compile" >&2
+  echo "libc++: the __APPLE__ branches of src/platform/posix.cpp or posix_files.cpp do not compile" >&2
   failed=$((failed + 1))
 fi
 

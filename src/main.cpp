@@ -1,6 +1,7 @@
 // awork-mcp: a stdio MCP server that relays to a Streamable HTTP MCP server.
 
 #include "awork_mcp/app/config.hpp"
+#include "awork_mcp/app/install.hpp"
 #include "awork_mcp/app/logging.hpp"
 #include "awork_mcp/app/sign_in.hpp"
 #include "awork_mcp/auth/credential.hpp"
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
     if (parsed.what == action::login) return awork_mcp::run_login(config);
     if (parsed.what == action::logout) return awork_mcp::run_logout(config);
     if (parsed.what == action::status) return awork_mcp::run_status(config);
+    if (parsed.what == action::install) return awork_mcp::run_install(config, parsed.install);
+    if (parsed.what == action::uninstall) return awork_mcp::run_uninstall(config, parsed.install);
   } catch (const std::exception& e) {
     std::cerr << "awork-mcp: " << e.what() << "\n";
     return 1;

@@ -1,6 +1,7 @@
 #include "awork_mcp/app/config.hpp"
 
 #include "awork_mcp/core/header_options.hpp"
+#include "awork_mcp/install/clients.hpp"
 #include "awork_mcp/platform/files.hpp"
 #include "awork_mcp/platform/platform.hpp"
 #include "awork_mcp/version.hpp"
@@ -133,6 +134,32 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   auto* login = app.add_subcommand("login", "Sign in with the browser (OAuth) and store the tokens");
   auto* logout = app.add_subcommand("logout", "Forget the stored sign-in and revoke it where the server allows");
   auto* status = app.add_subcommand("status", "Show the stored sign-in: server, issuer, client, scopes, expiry");
+
+  // Putting this bridge into an editor's MCP configuration, and taking it out again.
+  auto& request = result.install;
+  std::string install_key_file;
+  std::vector<std::string> client_names;
+  for (const auto& layout : install::all_clients()) client_names.emplace_back(layout.name);
+  auto* install_cmd = app.add_subcommand(
+      "install", "Add this bridge to an editor's MCP configuration (claude-desktop, claude-code, cursor, vscode, "
+                 "windsurf); bridge options for the entry go after --");
+  auto* uninstall_cmd =
+      app.add_subcommand("uninstall", "Remove this bridge's entry from an editor's MCP configuration");
+  for (auto* command : {install_cmd, uninstall_cmd}) {
+    command->add_option("client", request.client, "The editor: " + [&] {
+      std::string list;
+      for (const auto& n : client_names) list += (list.empty() ? "" : ", ") + n;
+      return list;
+    }())->required()->check(CLI::IsMember(client_names));
+    command->add_option("--name", request.name, "Name of the entry")->capture_default_str();
+    command->add_flag("--dry-run", request.dry_run, "Show what would change, write nothing");
+  }
+  install_cmd->add_option("--api-key-file", install_key_file,
+                          "File holding the API key, named in the entry (default: AWORK_API_KEY_FILE)");
+  install_cmd->add_option("bridge-options", request.bridge_args,
+                          "Options for the installed bridge, after -- (e.g. -- --url https://example.com/mcp)");
+  install_cmd->footer("Examples:\n  awork-mcp install claude-desktop\n  awork-mcp install vscode --dry-run\n"
+                      "  awork-mcp install cursor --api-key-file ~/.config/awork-mcp/key -- --log-level info");
   app.require_subcommand(0, 1);
 
   try {
@@ -189,6 +216,15 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   if (login->parsed()) result.what = command_line_result::action::login;
   if (logout->parsed()) result.what = command_line_result::action::logout;
   if (status->parsed()) result.what = command_line_result::action::status;
+  if (install_cmd->parsed() || uninstall_cmd->parsed()) {
+    result.what = install_cmd->parsed() ? command_line_result::action::install : command_line_result::action::uninstall;
+    try {
+      if (!install_key_file.empty()) read_secret_file(install_key_file, "--api-key-file");  // it must hold a key
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+    request.api_key_file = install_key_file.empty() ? api_key_file : install_key_file;
+  }
   if (!cfg.server.tls && !cfg.server.is_loopback() && !cfg.allow_http)
     return fail("refusing plain http:// to " + cfg.server.host +
                 ": the API key would cross the network unencrypted (use https://, or --allow-http)");

@@ -16,4 +16,13 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
   return std::move(content).str();
 }
 
+std::filesystem::path path_from_utf8(std::string_view text) {
+  return std::filesystem::path(std::u8string(text.begin(), text.end()));
+}
+
+std::string utf8_of(const std::filesystem::path& path) {
+  const auto text = path.u8string();
+  return std::string(text.begin(), text.end());
+}
+
 }  // namespace awork_mcp::platform

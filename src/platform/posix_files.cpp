@@ -10,10 +10,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <vector>
+
+#ifdef __APPLE__
+#include <mach-o/dyld.h>
+#endif
 
 extern char** environ;
 
@@ -55,6 +60,52 @@ std::string write_private_file(const std::filesystem::path& path, std::string_vi
     return error;
   }
   return {};
+}
+
+std::string write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  struct stat existing {};
+  const mode_t mode = ::stat(path.c_str(), &existing) == 0 ? (existing.st_mode & 07777) : 0600;
+  std::string temp = path.string() + ".XXXXXX";
+  const int fd = ::mkstemp(temp.data());  // 0600 until it has the mode of the file it replaces
+  if (fd < 0) return errno_text("cannot create a file beside", path);
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const auto n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  const bool synced = written == content.size() && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || ::rename(temp.c_str(), path.c_str()) != 0) {
+    auto error = errno_text("cannot write", path);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  return {};
+}
+
+std::filesystem::path executable_path() {
+  std::error_code ec;
+#ifdef __APPLE__
+  std::uint32_t size = 0;
+  ::_NSGetExecutablePath(nullptr, &size);  // asks for the size it needs
+  std::string buffer(size, '\0');
+  if (::_NSGetExecutablePath(buffer.data(), &size) != 0) return {};
+  buffer.resize(std::strlen(buffer.c_str()));
+  // It may name a symbolic link, or hold "/./": the file itself is what an editor should start.
+  auto self = std::filesystem::canonical(buffer, ec);
+#else
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+#endif
+  if (ec || !self.is_absolute()) return {};
+  return self;
+}
+
+std::optional<std::string> environment_variable(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value) return std::nullopt;
+  return std::string(value);
 }
 
 std::unique_ptr<file_lock> file_lock::try_acquire(const std::filesystem::path& path) {

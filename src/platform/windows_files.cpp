@@ -51,6 +51,53 @@ std::string write_private_file(const std::filesystem::path& path, std::string_vi
   return {};
 }
 
+std::string write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  // Under the user's profile the ACLs keep other users out; a replaced file keeps its own (the
+  // temporary file takes the directory's inherited ACL, as the editor's own rewrite would).
+  auto temp = path;
+  temp += L".tmp" + std::to_wstring(::GetCurrentProcessId());
+  HANDLE file = ::CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (file == INVALID_HANDLE_VALUE) return last_error_text("cannot create a file beside", path);
+  DWORD written = 0;
+  const bool ok = ::WriteFile(file, content.data(), static_cast<DWORD>(content.size()), &written, nullptr) &&
+                  written == content.size() && ::FlushFileBuffers(file);
+  ::CloseHandle(file);
+  if (!ok || !::MoveFileExW(temp.c_str(), path.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    auto error = last_error_text("cannot write", path);
+    ::DeleteFileW(temp.c_str());
+    return error;
+  }
+  return {};
+}
+
+std::filesystem::path executable_path() {
+  std::wstring buffer(MAX_PATH, L'\0');
+  for (;;) {
+    const DWORD n = ::GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
+    if (n == 0) return {};
+    if (n < buffer.size()) {  // a full buffer means the path was cut short: try a larger one
+      buffer.resize(n);
+      return std::filesystem::path(buffer);
+    }
+    if (buffer.size() >= 32768) return {};  // the longest path Windows has
+    buffer.resize(buffer.size() * 2);
+  }
+}
+
+std::optional<std::string> environment_variable(const char* name) {
+  const std::wstring wide_name = widen(name);
+  const DWORD needed = ::GetEnvironmentVariableW(wide_name.c_str(), nullptr, 0);
+  if (needed == 0) {
+    if (::GetLastError() == ERROR_ENVVAR_NOT_FOUND) return std::nullopt;
+    return std::string();  // set, and empty
+  }
+  std::wstring value(needed, L'\0');
+  const DWORD n = ::GetEnvironmentVariableW(wide_name.c_str(), value.data(), needed);
+  if (n >= needed) return std::nullopt;  // it changed meanwhile
+  value.resize(n);
+  return utf8_of(std::filesystem::path(value));
+}
+
 std::unique_ptr<file_lock> file_lock::try_acquire(const std::filesystem::path& path) {
   if (!make_private_dir(path.parent_path()).empty()) return nullptr;
   HANDLE file = ::CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,

@@ -1,13 +1,18 @@
-// Compiles the macOS branches of src/platform/posix.cpp on Linux, as far as that can be done
-// without a Mac: every header is included first as for Linux, then the file is compiled again
-// with __APPLE__ defined and __linux__ not, so that its `#ifdef __APPLE__` code (the kqueue parent
-// watch, macOS's TCP_KEEPALIVE) is what the compiler sees. <sys/event.h> comes from apple_stub/,
-// a copy of the SDK's declarations. It checks the C++ of those branches, not that they work.
+// Compiles the macOS branches of src/platform/posix.cpp and posix_files.cpp on Linux, as far as
+// that can be done without a Mac: every header is included first as for Linux, then the files are
+// compiled again with __APPLE__ defined and __linux__ not, so that their `#ifdef __APPLE__` code
+// (the kqueue parent watch, macOS's TCP_KEEPALIVE, _NSGetExecutablePath) is what the compiler
+// sees. <sys/event.h> and <mach-o/dyld.h> come from apple_stub/, copies of the SDK's declarations.
+// It checks the C++ of those branches, not that they work.
 // scripts/test-libcxx.sh runs: clang++ -fsyntax-only -Iapple_stub ... apple_branches.cpp
+#include "awork_mcp/platform/files.hpp"
 #include "awork_mcp/platform/platform.hpp"
 #include "awork_mcp/platform/stdio.hpp"
 
 #include <fcntl.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -23,3 +28,4 @@
 #define TCP_KEEPALIVE 0x10
 
 #include "../../src/platform/posix.cpp"
+#include "../../src/platform/posix_files.cpp"

@@ -1,9 +1,14 @@
-// The POSIX rule for the per-user directory (platform::config_dir), with the environment injected.
+// The POSIX rule for the per-user directory (platform::config_dir), with the environment injected;
+// the atomic rewrite of another program's file, this program's path, and UTF-8 paths.
 
+#include "awork_mcp/platform/files.hpp"
 #include "awork_mcp/platform/platform.hpp"
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
 #include <map>
 #include <string>
 
@@ -46,4 +51,64 @@ TEST(platform, config_dir_is_per_user_and_named_for_the_program) {
   auto dir = awork_mcp::platform::config_dir();
   EXPECT_EQ(dir.filename(), "awork-mcp");
   EXPECT_TRUE(dir.is_absolute()) << dir;
+}
+
+// ---- files of other programs, and this program's own path ------------------------------------
+
+namespace {
+
+/// A fresh directory under the system's temporary directory, removed with its contents.
+struct scratch_dir {
+  std::filesystem::path path;
+  scratch_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "awork-mcp-platform-XXXXXX").string();
+    path = ::mkdtemp(pattern.data());
+  }
+  ~scratch_dir() { std::filesystem::remove_all(path); }
+};
+
+unsigned mode_of(const std::filesystem::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0;
+}
+
+}  // namespace
+
+TEST(platform, write_file_atomically_keeps_the_mode_of_what_it_replaces_and_leaves_the_directory_alone) {
+  scratch_dir dir;
+  ::chmod(dir.path.c_str(), 0755);
+  const auto shared = dir.path / "shared.json";
+  const auto fresh = dir.path / "fresh.json";
+  ASSERT_EQ(awork_mcp::platform::write_file_atomically(shared, "old"), "");
+  ::chmod(shared.c_str(), 0644);
+
+  EXPECT_EQ(awork_mcp::platform::write_file_atomically(shared, "new\n"), "");
+  EXPECT_EQ(awork_mcp::platform::read_file(shared), "new\n");
+  EXPECT_EQ(mode_of(shared), 0644u) << "an editor's file keeps its permissions";
+  EXPECT_EQ(awork_mcp::platform::write_file_atomically(fresh, "{}"), "");
+  EXPECT_EQ(mode_of(fresh), 0600u) << "a new file is private";
+  EXPECT_EQ(mode_of(dir.path), 0755u) << "the directory is not made private";
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path)) ++files;
+  EXPECT_EQ(files, 2u) << "no temporary file is left behind";
+
+  const auto error = awork_mcp::platform::write_file_atomically(dir.path / "missing" / "x.json", "{}");
+  EXPECT_NE(error.find("missing"), std::string::npos) << error;
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "missing")) << "a missing directory is not created";
+}
+
+TEST(platform, executable_path_is_this_program) {
+  const auto self = awork_mcp::platform::executable_path();
+  EXPECT_TRUE(self.is_absolute()) << self;
+  EXPECT_EQ(self.filename(), "unit_tests");
+  EXPECT_TRUE(std::filesystem::is_regular_file(self)) << self;
+}
+
+TEST(platform, paths_and_utf8) {
+  const std::string text = "/home/J\xc3\xbcrgen/\xe6\x97\xa5\xe6\x9c\xac/mcp.json";
+  EXPECT_EQ(awork_mcp::platform::utf8_of(awork_mcp::platform::path_from_utf8(text)), text);
+  ::setenv("AWORK_MCP_TEST_VARIABLE", text.c_str(), 1);
+  EXPECT_EQ(awork_mcp::platform::environment_variable("AWORK_MCP_TEST_VARIABLE"), text);
+  ::unsetenv("AWORK_MCP_TEST_VARIABLE");
+  EXPECT_EQ(awork_mcp::platform::environment_variable("AWORK_MCP_TEST_VARIABLE"), std::nullopt);
 }

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace awork_mcp {
 
@@ -54,11 +55,21 @@ struct bridge_config {
   std::string log_file;
 };
 
+/// What `awork-mcp install CLIENT` and `awork-mcp uninstall CLIENT` are asked to do.
+struct install_request {
+  std::string client;                    ///< claude-desktop, claude-code, cursor, vscode or windsurf
+  std::string name = "awork";            ///< the entry's name (--name)
+  bool dry_run = false;                  ///< say what would change, write nothing (--dry-run)
+  std::string api_key_file;              ///< --api-key-file (the command's or the bridge's) or AWORK_API_KEY_FILE
+  std::vector<std::string> bridge_args;  ///< bridge options given after `--`, for the entry
+};
+
 /// What main should do after reading the command line.
 struct command_line_result {
-  enum class action { run, login, logout, status, exit } what = action::run;
+  enum class action { run, login, logout, status, install, uninstall, exit } what = action::run;
   int exit_code = 0;
   bridge_config config;
+  install_request install;
 };
 
 /// Looks up an environment variable; injectable so tests need not touch the real environment.

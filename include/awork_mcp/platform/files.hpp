@@ -1,5 +1,6 @@
 #pragma once
-// Private files that several bridges share (the sign-in store), and the user's browser.
+// Private files that several bridges share (the sign-in store), other programs' files written
+// safely, where this program is, and the user's browser.
 
 #include <filesystem>
 #include <memory>
@@ -20,6 +21,24 @@ std::string write_private_file(const std::filesystem::path& path, std::string_vi
 
 /// The whole file, or nullopt if it cannot be read (absent, a directory, ...).
 std::optional<std::string> read_file(const std::filesystem::path& path);
+
+/// Replaces `path` with `content` atomically, as write_private_file does, for a file that is not
+/// ours (an editor's configuration): the file keeps its permissions when it exists, a new one is
+/// private (0600 on POSIX), and the directory, which must exist, is left as it is (an editor's
+/// directory, or the home directory itself, is never made private). An error text, or empty.
+std::string write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+/// The absolute path of the running program: /proc/self/exe (Linux), _NSGetExecutablePath (macOS),
+/// GetModuleFileNameW (Windows), with symbolic links resolved. Empty if it cannot be found.
+std::filesystem::path executable_path();
+
+/// An environment variable as UTF-8 (Windows reads the wide environment), or nullopt when unset.
+std::optional<std::string> environment_variable(const char* name);
+
+/// A path from UTF-8 text, and a path as UTF-8 text, the same on every system (on Windows a
+/// std::filesystem::path is wide, and its string() is in the ANSI code page).
+std::filesystem::path path_from_utf8(std::string_view text);
+std::string utf8_of(const std::filesystem::path& path);
 
 /// An exclusive lock between processes on a lock file (created if missing), held until the object
 /// is destroyed. flock() on POSIX, LockFileEx on Windows: released by the OS if the process dies.

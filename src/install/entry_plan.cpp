@@ -1,0 +1,149 @@
+#include "awork_mcp/install/entry_plan.hpp"
+
+#include <array>
+#include <ostream>
+
+namespace awork_mcp::install {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::array<std::string_view, 6> path_options{"--api-key-file", "--ca-file", "--config", "--log-file",
+                                                       "--client-secret-file", "--header-file"};
+constexpr std::array<std::string_view, 2> secret_options{"--api-key", "--client-secret"};
+
+/// Whether `arg` is `option` itself or `option=...`.
+bool names_option(std::string_view arg, std::string_view option) {
+  return arg == option || (arg.size() > option.size() && arg.starts_with(option) && arg[option.size()] == '=');
+}
+
+}  // namespace
+
+std::string option_value(const std::vector<std::string>& args, std::string_view option) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == option) return i + 1 < args.size() ? args[i + 1] : std::string();
+    if (names_option(arg, option)) return std::string(arg.substr(option.size() + 1));
+    if (arg == "--") break;
+  }
+  return {};
+}
+
+std::vector<std::string> with_absolute_paths(std::vector<std::string> args,
+                                             const std::function<std::string(const std::string&)>& absolute) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    for (auto option : path_options) {
+      if (args[i] == option) {
+        if (i + 1 < args.size() && !args[i + 1].empty()) args[i + 1] = absolute(args[i + 1]);
+        ++i;
+        break;
+      }
+      if (names_option(args[i], option)) {  // --option=value
+        const std::string value = args[i].substr(option.size() + 1);
+        if (!value.empty()) args[i] = std::string(option) + "=" + absolute(value);
+        break;
+      }
+    }
+  }
+  return args;
+}
+
+bool valid_entry_name(std::string_view name) {
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (name.empty() || name.size() > 100 || !letter(name.front())) return false;
+  for (char c : name)
+    if (!letter(c) && !digit(c) && c != '-' && c != '_') return false;
+  return true;
+}
+
+std::ostream& operator<<(std::ostream& out, credential_way way) {
+  switch (way) {
+    case credential_way::key_file: return out << "key_file";
+    case credential_way::sign_in: return out << "sign_in";
+    case credential_way::prompt: return out << "prompt";
+    case credential_way::private_key_file: return out << "private_key_file";
+    case credential_way::none: return out << "none";
+  }
+  return out << "?";
+}
+
+entry_plan plan_entry(const client_layout& layout, const entry_request& request) {
+  entry_plan plan;
+  plan.entry.name = request.name;
+  if (!valid_entry_name(request.name)) {
+    plan.refusal = "the entry name \"" + request.name +
+                   "\" is not one every editor accepts: a letter, then letters, digits, '-' or '_' (--name)";
+    return plan;
+  }
+  for (const auto& arg : request.bridge_args)
+    for (auto option : secret_options)
+      if (names_option(arg, option)) {
+        plan.refusal = std::string(option) + " among the bridge options would write a secret in clear into " +
+                       std::string(layout.display_name) + "'s configuration: give the key with --api-key-file PATH, " +
+                       "or in AWORK_API_KEY when you run `awork-mcp install`" +
+                       (option == "--client-secret" ? " (a client secret: --client-secret-file)" : "");
+        return plan;
+      }
+
+  const auto& credential = request.credential;
+  std::vector<std::string> args;
+  bool ask_in_editor = false;
+  if (const auto given = option_value(request.bridge_args, "--api-key-file"); !given.empty()) {
+    plan.way = credential_way::key_file;
+    plan.explanation = "the bridge reads the key from " + given + " (--api-key-file among the bridge options)";
+  } else if (!credential.api_key_file.empty()) {
+    plan.way = credential_way::key_file;
+    args = {"--api-key-file", credential.api_key_file};
+    plan.explanation = "the bridge reads the key from " + credential.api_key_file +
+                       " (--api-key-file): the configuration names the file, not the key";
+  } else if (credential.signed_in) {
+    plan.way = credential_way::sign_in;
+    plan.explanation = "no key: the bridge uses your stored sign-in and renews it by itself (`awork-mcp status` shows it)";
+    if (credential.key_in_hand)
+      plan.explanation += "; AWORK_API_KEY is not used (give --api-key-file to install with a key instead)";
+  } else if (credential.key_in_hand && layout.prompts_for_secrets) {
+    plan.way = credential_way::prompt;
+    ask_in_editor = true;
+    plan.explanation = std::string(layout.display_name) +
+                       " asks for the key the first time it starts the bridge and keeps it itself (input \"" +
+                       std::string(key_input_id) + "\"): the key from AWORK_API_KEY is written nowhere";
+  } else if (credential.key_in_hand) {
+    if (credential.private_key_file.empty()) {
+      plan.refusal = "there is no directory of awork-mcp's own to keep the key from AWORK_API_KEY in (set HOME or "
+                     "AWORK_MCP_CONFIG_DIR), and it is not written in clear into " +
+                     std::string(layout.display_name) + "'s configuration";
+      return plan;
+    }
+    plan.way = credential_way::private_key_file;
+    args = {"--api-key-file", credential.private_key_file};
+    plan.explanation = "the key from AWORK_API_KEY is kept in " + credential.private_key_file +
+                       " (readable only by you), which the entry names with --api-key-file";
+  } else {
+    plan.way = credential_way::none;
+    plan.explanation = "no key and no stored sign-in: the bridge opens your browser to sign in the first time "
+                       "it is used (or sign in now with `awork-mcp login`)";
+  }
+  if (!request.url.empty() && option_value(request.bridge_args, "--url").empty()) {
+    args.push_back("--url");
+    args.push_back(request.url);
+  }
+  args.insert(args.end(), request.bridge_args.begin(), request.bridge_args.end());
+
+  json::object value;
+  if (layout.typed_entries) value["type"] = "stdio";
+  value["command"] = request.executable;
+  if (!args.empty()) value["args"] = json::array(args.begin(), args.end());
+  if (ask_in_editor) {
+    value["env"] = json::object{{"AWORK_API_KEY", "${input:" + std::string(key_input_id) + "}"}};
+    plan.entry.input = json::object{{"type", "promptString"},
+                                    {"id", key_input_id},
+                                    {"description", "awork API key"},
+                                    {"password", true}};
+  }
+  plan.entry.value = std::move(value);
+  return plan;
+}
+
+}  // namespace awork_mcp::install
