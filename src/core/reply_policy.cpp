@@ -28,7 +28,7 @@ std::optional<seconds> delta_seconds(std::string_view text) {
 
 reply_decision fail_with(const reply_facts& r, std::optional<seconds> retry_after = {}) {
   return {reply_action::fail, milliseconds(0),
-          describe_http_status(r.status, r.reason, r.content_type, r.body, retry_after)};
+          describe_http_status(r.status, r.reason, r.content_type, r.body, retry_after, r.trace)};
 }
 
 }  // namespace

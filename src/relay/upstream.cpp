@@ -140,6 +140,11 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     const auto type = response.media_type();
     spdlog::debug("HTTP {} {} for {}", status, type, what);
 
+    const auto trace = make_request_trace(response.header("Trace-Id"), response.header("X-Edge-Ref"));
+    if (status >= 400)
+      spdlog::warn("the server answered {} with HTTP {} {}{}", what, status, printable(response.reason(), 100),
+                   trace_suffix(trace));
+
     std::string error_body;
     if (needs_error_body(status)) {
       // The status says enough when the body cannot be read.
@@ -155,6 +160,7 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     facts.ratelimit_reset = response.header("ratelimit-reset");
     const auto www_authenticate = response.header_values("WWW-Authenticate");
     facts.www_authenticate = www_authenticate;
+    facts.trace = trace;
     facts.had_session = !headers.session_id.empty();
     facts.awaits_answer = !message.keys.empty();
     facts.now = std::chrono::system_clock::now();
@@ -184,14 +190,15 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
       }
       case reply_action::renew_session:
         co_return exchange_result{exchange_result::ending::renew_session,
-                                  describe_http_status(status, facts.reason, facts.content_type, error_body, {}), {}};
+                                  describe_http_status(status, facts.reason, facts.content_type, error_body, {}, trace),
+                                  {}};
       case reply_action::refresh_credential: {
         ++(status == 403 ? used.step_ups : used.refreshes);
         credential_rejection rejection{authorization, status, www_authenticate};
         auto renewal = co_await credential_.renew_after_rejection(rejection);
         if (renewal.retry) continue;
         if (!renewal.problem.empty()) co_return failed({failure_kind::sign_in, renewal.problem});
-        co_return failed(describe_http_status(status, facts.reason, facts.content_type, error_body, {}));
+        co_return failed(describe_http_status(status, facts.reason, facts.content_type, error_body, {}, trace));
       }
       case reply_action::wait_and_retry:
         ++used.rate_limit_waits;
@@ -253,7 +260,10 @@ awaitable<exchange_result> upstream::resume_stream(const sse_parser& broken, con
     if (response.status() != 200 || response.media_type() != "text/event-stream") {
       std::string body;
       if (auto read = co_await response.read_all(max_error_body_bytes)) body = std::move(*read);
-      why = describe_http_status(response.status(), response.reason(), response.header("Content-Type"), body, {});
+      const auto trace = make_request_trace(response.header("Trace-Id"), response.header("X-Edge-Ref"));
+      spdlog::warn("resuming the response stream: the server answered HTTP {} {}{}", response.status(),
+                   printable(response.reason(), 100), trace_suffix(trace));
+      why = describe_http_status(response.status(), response.reason(), response.header("Content-Type"), body, {}, trace);
       why.kind = failure_kind::stream_ended;
       why.detail = "resuming with GET failed: HTTP " + why.detail;
       if (response.status() >= 400 && response.status() < 500) break;  // not resumable
