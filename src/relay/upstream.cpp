@@ -28,7 +28,7 @@ exchange_result failed(upstream_failure f) { return {exchange_result::ending::fa
 
 upstream::upstream(net::any_io_executor ex, const bridge_config& config, credential_source& credential)
     : executor_(ex), config_(config), credential_(credential), builder_(config.server, config.extra_headers),
-      large_reply_(ex) {}
+      large_reply_(ex), pacer_(config.max_retry_wait) {}
 
 http_client& upstream::client() {
   const auto& target = builder_.target();
@@ -55,6 +55,17 @@ upstream_failure upstream::too_large() const {
   return {failure_kind::too_large, "the server's reply is larger than the --max-message-bytes limit of " +
                                        std::to_string(config_.max_message_bytes) +
                                        " bytes; raise it if such replies are expected"};
+}
+
+awaitable<void> upstream::pace(std::string_view what) {
+  const auto pause = pacer_.before_send(std::chrono::steady_clock::now());
+  if (pause.wait <= std::chrono::milliseconds(0)) co_return;
+  if (pause.announce)
+    spdlog::info("{}: holding requests for {} ms until it resets{}", describe(pause.window), pause.wait.count(),
+                 pause.capped ? " (the --max-retry-wait limit; then they are sent anyway)" : "");
+  else
+    spdlog::debug("{} waits {} ms for the rate limit", what, pause.wait.count());
+  co_await sleep_for(pause.wait);
 }
 
 awaitable<bool> upstream::deliver_text(std::string&& text, const deliver_fn& deliver) {
@@ -124,6 +135,9 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
                                               retries_used& used, bool can_renew_session) {
   const std::string_view what = message.method.empty() ? std::string_view("(response)") : std::string_view(message.method);
   for (;;) {
+    // Before anything else: a request the budget has no room for would only collect a 429.
+    co_await pace(what);
+    if (!message.keys.empty() && answered && answered()) co_return exchange_result{};  // shutdown answered it
     const auto authorization = co_await credential_.authorization();
     auto request = builder_.post(message.body, headers, authorization, message.headers);
     if (!message.target.empty()) request.target(message.target);
@@ -133,12 +147,22 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     send_options options;
     options.may_resend_after_write = message.kind == message_kind::request && safe_to_repeat(message.method);
     options.body_limit = config_.max_message_bytes;
+    const auto sent_at = std::chrono::steady_clock::now();
     auto sent = co_await client().send(request, options);
     if (!sent) co_return failed(sent.failure().kind == failure_kind::too_large ? too_large() : std::move(sent.failure()));
     auto& response = **sent;
     const unsigned status = response.status();
     const auto type = response.media_type();
     spdlog::debug("HTTP {} {} for {}", status, type, what);
+
+    rate_limit_facts budget;
+    budget.status = status;
+    budget.remaining_second = response.header("X-RateLimit-Remaining-Second");
+    budget.remaining_minute = response.header("X-RateLimit-Remaining-Minute");
+    budget.remaining = response.header("RateLimit-Remaining");
+    budget.reset = response.header("RateLimit-Reset");
+    budget.retry_after = response.header("Retry-After");
+    pacer_.observe(budget, {sent_at, std::chrono::steady_clock::now(), std::chrono::system_clock::now()});
 
     const auto trace = make_request_trace(response.header("Trace-Id"), response.header("X-Edge-Ref"));
     if (status >= 400)
