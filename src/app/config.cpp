@@ -91,7 +91,7 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   app.add_option("--drain-timeout", drain_timeout, "Seconds to let in-flight requests finish at exit")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--max-retry-wait", max_retry_wait,
-                 "Longest rate-limit (HTTP 429) wait, in seconds, that is retried instead of reported")
+                 "Longest rate-limit wait in seconds: a 429 waited out and retried instead of reported, or a request held while the budget is spent")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--max-line-bytes", cfg.max_line_bytes, "Longest accepted stdin line")
       ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 31))->capture_default_str();

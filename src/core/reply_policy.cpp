@@ -2,13 +2,13 @@
 
 #include "awork_mcp/oauth/www_authenticate.hpp"
 
+#include "awork_mcp/core/http_date.hpp"
 #include "awork_mcp/core/json_text.hpp"
 #include "awork_mcp/core/redirect_rules.hpp"
 #include "awork_mcp/core/text.hpp"
 
 #include <boost/json/parse.hpp>
 
-#include <array>
 #include <charconv>
 
 namespace awork_mcp {
@@ -26,39 +26,9 @@ std::optional<seconds> delta_seconds(std::string_view text) {
   return seconds(value);
 }
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm): portable, unlike timegm.
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the form RFC 9110 requires senders to use.
-std::optional<std::chrono::system_clock::time_point> http_date(std::string_view text) {
-  text = trim(text);
-  static constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (text.size() != 29 || text[3] != ',' || text.substr(26) != "GMT") return std::nullopt;
-  auto number = [&](std::size_t at, std::size_t n) -> std::optional<int> {
-    int v = 0;
-    auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + n, v);
-    if (ec != std::errc{} || end != text.data() + at + n) return std::nullopt;
-    return v;
-  };
-  auto day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2), second = number(23, 2);
-  unsigned month = 0;
-  while (month < 12 && months[month] != text.substr(8, 3)) ++month;
-  if (!day || !year || !hour || !minute || !second || month == 12) return std::nullopt;
-  const long long days = days_from_civil(*year, month + 1, static_cast<unsigned>(*day));
-  return std::chrono::system_clock::time_point(seconds(days * 86400 + *hour * 3600 + *minute * 60 + *second));
-}
-
 reply_decision fail_with(const reply_facts& r, std::optional<seconds> retry_after = {}) {
   return {reply_action::fail, milliseconds(0),
-          describe_http_status(r.status, r.reason, r.content_type, r.body, retry_after)};
+          describe_http_status(r.status, r.reason, r.content_type, r.body, retry_after, r.trace)};
 }
 
 }  // namespace
@@ -74,7 +44,7 @@ std::optional<seconds> retry_delay(std::string_view ratelimit_reset, std::string
                                    std::chrono::system_clock::time_point now) {
   if (auto reset = delta_seconds(ratelimit_reset)) return reset;
   if (auto delta = delta_seconds(retry_after)) return delta;
-  if (auto when = http_date(retry_after)) {
+  if (auto when = parse_http_date(retry_after, now)) {
     auto wait = std::chrono::ceil<seconds>(*when - now);
     return wait.count() > 0 ? wait : seconds(0);
   }

@@ -3,6 +3,7 @@
 #include "awork_mcp/core/json_text.hpp"
 #include "awork_mcp/core/jsonrpc.hpp"
 #include "awork_mcp/core/request_builder.hpp"
+#include "awork_mcp/core/text.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -10,13 +11,157 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/json/parse.hpp>
 
-#include <charconv>
-#include <sstream>
+#include <initializer_list>
 #include <ostream>
+#include <sstream>
 
 namespace awork_mcp {
 
 namespace asio_error = boost::asio::error;
+namespace json = boost::json;
+
+namespace {
+
+// Bounds on what a server's error object may put into a message and into error.data.
+constexpr std::size_t max_description_bytes = 600;
+constexpr std::size_t max_item_bytes = 300;
+constexpr std::size_t max_name_bytes = 128;
+constexpr std::size_t max_items = 50;
+constexpr std::size_t items_in_message = 10;
+
+bool is_json_media(std::string_view content_type) {
+  const auto type = media_type(content_type);
+  return type == "application/json" || type.ends_with("+json");
+}
+
+// A member by name in any letter case: .NET services may write PascalCase.
+const json::value* member(const json::object& object, std::string_view name) {
+  if (const auto* exact = object.if_contains(name)) return exact;
+  for (const auto& field : object)
+    if (lower(field.key()) == name) return &field.value();
+  return nullptr;
+}
+
+std::string clean(std::string_view text, std::size_t limit) { return printable(trim(text), limit); }
+
+// The first of these members that is a non-empty string, made printable.
+std::string text_member(const json::object& object, std::initializer_list<std::string_view> names, std::size_t limit) {
+  for (auto name : names) {
+    const auto* value = member(object, name);
+    if (value && value->is_string()) {
+      auto text = clean(value->get_string(), limit);
+      if (!text.empty()) return text;
+    }
+  }
+  return {};
+}
+
+void add_violation(service_error& error, std::string property, std::string message) {
+  if (error.validation_errors.size() >= max_items || (property.empty() && message.empty())) return;
+  error.validation_errors.push_back({std::move(property), std::move(message)});
+}
+
+// awork: [{"property": "Name", "message": "'Name' should not be empty."}]; also bare strings.
+void read_violation_list(const json::array& list, service_error& error) {
+  for (const auto& item : list) {
+    if (item.is_string()) {
+      add_violation(error, {}, clean(item.get_string(), max_item_bytes));
+    } else if (item.is_object()) {
+      const auto& object = item.get_object();
+      add_violation(error, text_member(object, {"property", "propertyname", "field", "name", "member"}, max_name_bytes),
+                    text_member(object, {"message", "errormessage", "description", "detail"}, max_item_bytes));
+    }
+  }
+}
+
+// ASP.NET problem details: {"Name": ["The Name field is required."]}.
+void read_violation_map(const json::object& map, service_error& error) {
+  for (const auto& field : map) {
+    const auto property = clean(field.key(), max_name_bytes);
+    if (field.value().is_string()) add_violation(error, property, clean(field.value().get_string(), max_item_bytes));
+    if (!field.value().is_array()) continue;
+    for (const auto& message : field.value().get_array())
+      if (message.is_string()) add_violation(error, property, clean(message.get_string(), max_item_bytes));
+  }
+}
+
+// Appends a sentence: after one that ends like a sentence a space is enough, else "; ".
+void append_sentence(std::string& text, std::string_view sentence) {
+  if (sentence.empty()) return;
+  if (!text.empty()) {
+    const char last = text.back();
+    text += last == '.' || last == '!' || last == '?' ? " " : "; ";
+  }
+  text += sentence;
+}
+
+// What the service said, as sentences: the description, the violations, the details.
+std::string service_summary(const service_error& error) {
+  std::string summary = error.description;
+  std::size_t shown = 0;
+  for (const auto& v : error.validation_errors) {
+    if (shown == items_in_message) break;
+    if (v.property.empty())
+      append_sentence(summary, v.message);
+    else
+      append_sentence(summary, v.property + ": " + (v.message.empty() ? std::string("invalid") : v.message));
+    ++shown;
+  }
+  if (error.validation_errors.size() > shown)
+    append_sentence(summary, "(and " + std::to_string(error.validation_errors.size() - shown) + " more)");
+  for (std::size_t i = 0; i < error.details.size() && i < items_in_message; ++i) append_sentence(summary, error.details[i]);
+  return summary;
+}
+
+}  // namespace
+
+std::optional<service_error> parse_service_error(std::string_view content_type, std::string_view body) {
+  if (!is_json_media(content_type)) return std::nullopt;
+  boost::system::error_code ec;
+  const auto parsed = parse_json(body, ec);
+  if (ec || !parsed.is_object()) return std::nullopt;
+  const auto& object = parsed.get_object();
+  if (object.contains("jsonrpc")) return std::nullopt;  // a JSON-RPC message is the server's answer
+  // Only bodies of awork's shape: another server's {"message": ...} keeps the status's own words.
+  const auto* description = member(object, "description");
+  const auto* validation = member(object, "validationerrors");
+  const auto* trace_id = member(object, "traceid");
+  if (!(description && description->is_string()) && !(validation && validation->is_array()) &&
+      !(trace_id && trace_id->is_string()))
+    return std::nullopt;
+
+  service_error error;
+  error.code = text_member(object, {"code"}, max_name_bytes);
+  error.description = text_member(object, {"description", "detail", "title"}, max_description_bytes);
+  error.link = text_member(object, {"link", "type"}, max_item_bytes);
+  error.trace_id = text_member(object, {"traceid"}, max_name_bytes);
+  if (const auto* details = member(object, "details")) {
+    if (details->is_string()) error.details.push_back(clean(details->get_string(), max_item_bytes));
+    if (details->is_array())
+      for (const auto& d : details->get_array())
+        if (d.is_string() && error.details.size() < max_items) error.details.push_back(clean(d.get_string(), max_item_bytes));
+    std::erase(error.details, std::string());
+  }
+  if (validation && validation->is_array()) read_violation_list(validation->get_array(), error);
+  if (const auto* errors = member(object, "errors")) {
+    if (errors->is_object()) read_violation_map(errors->get_object(), error);
+    if (errors->is_array()) read_violation_list(errors->get_array(), error);
+  }
+  return error;
+}
+
+request_trace make_request_trace(std::string_view trace_id_header, std::string_view edge_ref_header) {
+  return {clean(trace_id_header, max_name_bytes), clean(edge_ref_header, max_name_bytes)};
+}
+
+std::string trace_suffix(const request_trace& trace) {
+  if (trace.empty()) return {};
+  std::string out = " (";
+  if (!trace.trace_id.empty()) out += "Trace-Id: " + trace.trace_id;
+  if (!trace.trace_id.empty() && !trace.edge_ref.empty()) out += ", ";
+  if (!trace.edge_ref.empty()) out += "X-Edge-Ref: " + trace.edge_ref;
+  return out + ")";
+}
 
 std::ostream& operator<<(std::ostream& os, failure_kind k) {
   switch (k) {
@@ -61,13 +206,15 @@ upstream_failure describe_transport_error(boost::system::error_code ec, exchange
 }
 
 upstream_failure describe_http_status(unsigned status, std::string_view reason, std::string_view content_type,
-                                      std::string_view body, std::optional<std::chrono::seconds> retry_after) {
+                                      std::string_view body, std::optional<std::chrono::seconds> retry_after,
+                                      const request_trace& trace) {
   upstream_failure f;
   f.kind = failure_kind::http_status;
   f.http_status = status;
   f.detail = std::to_string(status);
   if (!reason.empty()) f.detail += " " + std::string(reason);
   f.retry_after = retry_after;
+  f.trace = trace;
   if (media_type(content_type) == "application/json") {
     boost::system::error_code ec;
     auto parsed = parse_json(body, ec);
@@ -77,6 +224,7 @@ upstream_failure describe_http_status(unsigned status, std::string_view reason, 
         f.server_error = *error;
     }
   }
+  if (f.server_error.is_null()) f.service = parse_service_error(content_type, body);
   return f;
 }
 
@@ -176,6 +324,32 @@ rpc_error to_rpc_error(const upstream_failure& f, const endpoint& server) {
           e.message = std::string(message->get_string()) + " — " + e.message;
         if (const auto* data = server_error.if_contains("data")) e.data["serverData"] = *data;
       }
+      if (f.service) {
+        // awork's own words first, then the bridge's reading; the rest goes into data.
+        const auto& service = *f.service;
+        if (auto summary = service_summary(service); !summary.empty()) e.message = summary + " — " + e.message;
+        if (!service.code.empty()) e.data["errorCode"] = service.code;
+        if (!service.link.empty()) e.data["link"] = service.link;
+        if (!service.details.empty()) {
+          json::array details;
+          for (const auto& d : service.details) details.emplace_back(d);
+          e.data["details"] = std::move(details);
+        }
+        if (!service.validation_errors.empty()) {
+          json::array violations;
+          for (const auto& v : service.validation_errors)
+            violations.emplace_back(json::object{{"property", v.property}, {"message", v.message}});
+          e.data["validationErrors"] = std::move(violations);
+        }
+      }
+      const std::string trace_id =
+          f.service && !f.service->trace_id.empty() ? f.service->trace_id : f.trace.trace_id;
+      if (!trace_id.empty()) {
+        e.message += "; quote trace id " + trace_id + " to " +
+                     (server.is_awork() ? std::string("awork support") : std::string("the server's operator"));
+        e.data["traceId"] = trace_id;
+      }
+      if (!f.trace.edge_ref.empty()) e.data["edgeRef"] = f.trace.edge_ref;
       break;
     }
   }

@@ -72,13 +72,14 @@ awaitable<void> listener::listen(std::shared_ptr<run_state> state) {
       spdlog::debug("GET stream failed: {}", response.failure().detail);
     } else {
       const unsigned status = (*response)->status();
+      const auto trace = trace_suffix(make_request_trace((*response)->header("Trace-Id"), (*response)->header("X-Edge-Ref")));
       if (status == 405) {
         spdlog::info("the server offers no GET stream (HTTP 405)");
         co_return;
       }
       if (status >= 400 && status < 500) {
-        spdlog::warn("the server refused the GET stream (HTTP {}); server-initiated messages arrive only on responses",
-                     status);
+        spdlog::warn("the server refused the GET stream (HTTP {}){}; server-initiated messages arrive only on responses",
+                     status, trace);
         co_return;
       }
       if (status == 200 && (*response)->media_type() == "text/event-stream") {
@@ -92,7 +93,7 @@ awaitable<void> listener::listen(std::shared_ptr<run_state> state) {
         if (parser.saw_event_id()) last_event_id = parser.last_event_id();
         if (parser.retry()) retry = parser.retry();
       } else {
-        spdlog::warn("unexpected GET stream reply: HTTP {} {}", status, (*response)->media_type());
+        spdlog::warn("unexpected GET stream reply: HTTP {} {}{}", status, (*response)->media_type(), trace);
       }
     }
     if (!wanted()) break;

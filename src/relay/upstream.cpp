@@ -29,7 +29,7 @@ exchange_result failed(upstream_failure f) { return {exchange_result::ending::fa
 
 upstream::upstream(net::any_io_executor ex, const bridge_config& config, credential_source& credential)
     : executor_(ex), config_(config), credential_(credential), builder_(config.server, config.extra_headers),
-      large_reply_(ex) {}
+      large_reply_(ex), pacer_(config.max_retry_wait) {}
 
 http_client& upstream::client() {
   const auto& target = builder_.target();
@@ -56,6 +56,17 @@ upstream_failure upstream::too_large() const {
   return {failure_kind::too_large, "the server's reply is larger than the --max-message-bytes limit of " +
                                        std::to_string(config_.max_message_bytes) +
                                        " bytes; raise it if such replies are expected"};
+}
+
+awaitable<void> upstream::pace(std::string_view what) {
+  const auto pause = pacer_.before_send(std::chrono::steady_clock::now());
+  if (pause.wait <= std::chrono::milliseconds(0)) co_return;
+  if (pause.announce)
+    spdlog::info("{}: holding requests for {} ms until it resets{}", describe(pause.window), pause.wait.count(),
+                 pause.capped ? " (the --max-retry-wait limit; then they are sent anyway)" : "");
+  else
+    spdlog::debug("{} waits {} ms for the rate limit", what, pause.wait.count());
+  co_await sleep_for(pause.wait);
 }
 
 awaitable<bool> upstream::deliver_text(std::string&& text, const deliver_fn& deliver) {
@@ -131,6 +142,9 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     client().warm_up(warm_connections);
   }
   for (;;) {
+    // Before anything else: a request the budget has no room for would only collect a 429.
+    co_await pace(what);
+    if (!message.keys.empty() && answered && answered()) co_return exchange_result{};  // shutdown answered it
     const auto authorization = co_await credential_.authorization();
     auto request = builder_.post(message.body, headers, authorization, message.headers);
     if (!message.target.empty()) request.target(message.target);
@@ -141,12 +155,27 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     options.may_resend_after_write = message.kind == message_kind::request && safe_to_repeat(message.method);
     options.body_limit = config_.max_message_bytes;
     options.on_written = message.on_written;
+    const auto sent_at = std::chrono::steady_clock::now();
     auto sent = co_await client().send(request, options);
     if (!sent) co_return failed(sent.failure().kind == failure_kind::too_large ? too_large() : std::move(sent.failure()));
     auto& response = **sent;
     const unsigned status = response.status();
     const auto type = response.media_type();
     spdlog::debug("HTTP {} {} for {}", status, type, what);
+
+    rate_limit_facts budget;
+    budget.status = status;
+    budget.remaining_second = response.header("X-RateLimit-Remaining-Second");
+    budget.remaining_minute = response.header("X-RateLimit-Remaining-Minute");
+    budget.remaining = response.header("RateLimit-Remaining");
+    budget.reset = response.header("RateLimit-Reset");
+    budget.retry_after = response.header("Retry-After");
+    pacer_.observe(budget, {sent_at, std::chrono::steady_clock::now(), std::chrono::system_clock::now()});
+
+    const auto trace = make_request_trace(response.header("Trace-Id"), response.header("X-Edge-Ref"));
+    if (status >= 400)
+      spdlog::warn("the server answered {} with HTTP {} {}{}", what, status, printable(response.reason(), 100),
+                   trace_suffix(trace));
 
     std::string error_body;
     if (needs_error_body(status)) {
@@ -163,6 +192,7 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     facts.ratelimit_reset = response.header("ratelimit-reset");
     const auto www_authenticate = response.header_values("WWW-Authenticate");
     facts.www_authenticate = www_authenticate;
+    facts.trace = trace;
     facts.had_session = !headers.session_id.empty();
     facts.awaits_answer = !message.keys.empty();
     facts.now = std::chrono::system_clock::now();
@@ -192,14 +222,15 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
       }
       case reply_action::renew_session:
         co_return exchange_result{exchange_result::ending::renew_session,
-                                  describe_http_status(status, facts.reason, facts.content_type, error_body, {}), {}};
+                                  describe_http_status(status, facts.reason, facts.content_type, error_body, {}, trace),
+                                  {}};
       case reply_action::refresh_credential: {
         ++(status == 403 ? used.step_ups : used.refreshes);
         credential_rejection rejection{authorization, status, www_authenticate};
         auto renewal = co_await credential_.renew_after_rejection(rejection);
         if (renewal.retry) continue;
         if (!renewal.problem.empty()) co_return failed({failure_kind::sign_in, renewal.problem});
-        co_return failed(describe_http_status(status, facts.reason, facts.content_type, error_body, {}));
+        co_return failed(describe_http_status(status, facts.reason, facts.content_type, error_body, {}, trace));
       }
       case reply_action::wait_and_retry:
         ++used.rate_limit_waits;
@@ -261,7 +292,10 @@ awaitable<exchange_result> upstream::resume_stream(const sse_parser& broken, con
     if (response.status() != 200 || response.media_type() != "text/event-stream") {
       std::string body;
       if (auto read = co_await response.read_all(max_error_body_bytes)) body = std::move(*read);
-      why = describe_http_status(response.status(), response.reason(), response.header("Content-Type"), body, {});
+      const auto trace = make_request_trace(response.header("Trace-Id"), response.header("X-Edge-Ref"));
+      spdlog::warn("resuming the response stream: the server answered HTTP {} {}{}", response.status(),
+                   printable(response.reason(), 100), trace_suffix(trace));
+      why = describe_http_status(response.status(), response.reason(), response.header("Content-Type"), body, {}, trace);
       why.kind = failure_kind::stream_ended;
       why.detail = "resuming with GET failed: HTTP " + why.detail;
       if (response.status() >= 400 && response.status() < 500) break;  // not resumable

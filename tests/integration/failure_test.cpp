@@ -191,3 +191,96 @@ TEST_F(bridge_test, the_credential_never_appears_in_logs) {
   EXPECT_EQ(log.find("other-secret-0815"), std::string::npos);
   EXPECT_EQ(posts_with_method("ping").at(0).header("Authorization"), "Bearer " + secret);
 }
+
+namespace {
+
+// An awork error object as awork documents it, with the traceId support asks for.
+const std::string awork_validation_error = R"({"code":"validation-failed",)"
+                                           R"("description":"The model sent in the request is invalid. See the validation errors for details.",)"
+                                           R"("link":"https://developers.awork.com/#response-types",)"
+                                           R"("validationErrors":[{"property":"Name","message":"'Name' should not be empty."},)"
+                                           R"({"property":"DueOn","message":"'Due On' must be after 'Start On'."}],)"
+                                           R"("traceId":"0HN7GKQ2B1S3D:00000001"})";
+
+}  // namespace
+
+TEST_F(bridge_test, awork_errors_reach_the_editor_with_their_description_violations_and_trace_id) {
+  mcp.on_post = [](const auto&, server_reply& reply, const json::object& msg) {
+    if (!fails_tools_call(msg)) return false;
+    const auto name = msg.at("params").at("name");
+    if (name == "validate")
+      reply.json(422, awork_validation_error,
+                 {{"Content-Type", "application/json; charset=utf-8"}, {"Trace-Id", "4bf92f3577b34da6a3ce929d0e0e4736"},
+                  {"X-Edge-Ref", "Ref A: 1F2E3D Ref B: AMS231 Ref C: 2026-05-28T10:00:00Z"}});
+    else if (name == "bad")
+      reply.json(400, R"({"code":"invalid-operation","description":"The task list is archived.","validationErrors":[]})");
+    else
+      reply.json(500, R"({"code":"internal","description":"Something went wrong.","traceId":"trace-500-body"})",
+                 {{"Trace-Id", "trace-500-body"}, {"X-Edge-Ref", "edge-500"}});
+    return true;
+  };
+  start_bridge();
+  handshake();
+
+  bridge->send(request_line(31, "tools/call", {{"name", "validate"}}));
+  auto response = read_response(31);
+  auto message = error_message(response);
+  EXPECT_EQ(response.at("error").at("code"), -32003);
+  EXPECT_EQ(message.rfind("The model sent in the request is invalid.", 0), 0u) << message;
+  EXPECT_NE(message.find("Name: 'Name' should not be empty."), std::string::npos) << message;
+  EXPECT_NE(message.find("DueOn: 'Due On' must be after 'Start On'."), std::string::npos) << message;
+  EXPECT_NE(message.find("HTTP 422"), std::string::npos) << message;
+  EXPECT_NE(message.find("quote trace id 0HN7GKQ2B1S3D:00000001"), std::string::npos) << message;
+  const auto& data = response.at("error").at("data");
+  EXPECT_EQ(data.at("traceId"), "0HN7GKQ2B1S3D:00000001");
+  EXPECT_EQ(data.at("errorCode"), "validation-failed");
+  EXPECT_EQ(data.at("link"), "https://developers.awork.com/#response-types");
+  EXPECT_EQ(data.at("validationErrors").at(1).at("property"), "DueOn");
+  EXPECT_EQ(data.at("edgeRef"), "Ref A: 1F2E3D Ref B: AMS231 Ref C: 2026-05-28T10:00:00Z");
+  EXPECT_EQ(data.at("httpStatus"), 422);
+
+  bridge->send(request_line(32, "tools/call", {{"name", "bad"}}));
+  response = read_response(32);
+  message = error_message(response);
+  EXPECT_EQ(message.rfind("The task list is archived. — ", 0), 0u) << message;
+  EXPECT_NE(message.find("refused the request (HTTP 400"), std::string::npos) << message;
+  EXPECT_EQ(message.find("trace id"), std::string::npos) << message;  // none was given
+  EXPECT_EQ(response.at("error").at("data").at("errorCode"), "invalid-operation");
+
+  bridge->send(request_line(33, "tools/call", {{"name", "crash"}}));
+  response = read_response(33);
+  message = error_message(response);
+  EXPECT_EQ(message.rfind("Something went wrong. — ", 0), 0u) << message;
+  EXPECT_NE(message.find("server error (HTTP 500"), std::string::npos) << message;
+  EXPECT_NE(message.find("quote trace id trace-500-body"), std::string::npos) << message;
+  EXPECT_EQ(response.at("error").at("data").at("traceId"), "trace-500-body");
+
+  bridge->close_stdin();
+  bridge->wait();
+  // Every failure is in the log with the headers support can look the request up by.
+  const auto log = bridge->stderr_text();
+  EXPECT_NE(log.find("HTTP 422 Unprocessable Entity (Trace-Id: 4bf92f3577b34da6a3ce929d0e0e4736, X-Edge-Ref: Ref A: 1F2E3D"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("HTTP 400 Bad Request"), std::string::npos) << log;
+  EXPECT_NE(log.find("HTTP 500 Internal Server Error (Trace-Id: trace-500-body, X-Edge-Ref: edge-500)"), std::string::npos)
+      << log;
+}
+
+TEST_F(bridge_test, a_jsonrpc_error_in_a_200_reply_passes_byte_for_byte) {
+  // The MCP server's own answer: the bridge describes HTTP failures only, never rewrites answers.
+  const std::string answer =
+      R"({"jsonrpc":"2.0","id":34,"error":{"code":-32602,"message":"Invalid params: Name",)"
+      R"("data":{"code":"validation-failed","description":"d","traceId":"t-34","n":1.0,"e":"\u00e9"}}})";
+  mcp.on_post = [&](const auto&, server_reply& reply, const json::object& msg) {
+    if (!fails_tools_call(msg)) return false;
+    reply.json(200, answer, {{"Trace-Id", "t-34"}});
+    return true;
+  };
+  start_bridge();
+  handshake();
+  bridge->send(request_line(34, "tools/call", {{"name", "x"}}));
+  auto line = bridge->read_until([](const std::string& l) { return l.find(R"("id":34)") != std::string::npos; });
+  ASSERT_TRUE(line);
+  EXPECT_EQ(*line, answer);
+}

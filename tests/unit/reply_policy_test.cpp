@@ -91,15 +91,20 @@ TEST(reply_policy, rate_limit_waits_are_bounded_by_max_retry_wait) {
   EXPECT_EQ(decide_reply(facts, {}, limits).wait, 100ms);  // never a busy loop
 }
 
-TEST(reply_policy, retry_delay_reads_seconds_and_http_dates) {
+TEST(reply_policy, retry_delay_reads_seconds_and_http_dates_in_every_form) {
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1445412480));  // 2015-10-21 07:28:00 UTC
   EXPECT_EQ(retry_delay("12", "", now), 12s);
   EXPECT_EQ(retry_delay("", "7", now), 7s);
   EXPECT_EQ(retry_delay("5", "99", now), 5s);  // ratelimit-reset first
   EXPECT_EQ(retry_delay("", "Wed, 21 Oct 2015 07:28:30 GMT", now), 30s);
   EXPECT_EQ(retry_delay("", "Wed, 21 Oct 2015 07:27:00 GMT", now), 0s);  // in the past
+  EXPECT_EQ(retry_delay("", "Wednesday, 21-Oct-15 07:28:45 GMT", now), 45s);  // RFC 850
+  EXPECT_EQ(retry_delay("", "Wed Oct 21 07:29:00 2015", now), 60s);           // asctime
+  EXPECT_EQ(retry_delay("", "Wed Oct 21 07:00:00 2015", now), 0s);            // in the past, too
+  EXPECT_EQ(retry_delay("", "Wed, 21 Oct 2015 07:28:00 GMT", now + 400ms), 0s);  // a moment ago
+  EXPECT_EQ(retry_delay("", "Wed, 21 Oct 2015 07:28:01 GMT", now + 400ms), 1s);  // rounded up, never early
   EXPECT_EQ(retry_delay("", "Thu, 01 Jan 1970 00:00:00 GMT", std::chrono::system_clock::time_point{}), 0s);
-  for (const char* bad : {"", "soon", "-3", "Wed, 21 Oct 2015 07:28:30 UTC", "Wed, 32 Foo 2015 07:28:30 GMT"})
+  for (const char* bad : {"", "soon", "-3", "1.5", "Wed, 21 Oct 2015 07:28:30 UTC", "Wed, 32 Foo 2015 07:28:30 GMT"})
     EXPECT_FALSE(retry_delay("", bad, now)) << bad;
 }
 

@@ -80,3 +80,155 @@ TEST(upstream_error, error_data_never_shows_the_query) {
   EXPECT_EQ(e.message.find("SECRET"), std::string::npos) << e.message;
   EXPECT_EQ(json::serialize(e.data).find("SECRET"), std::string::npos);
 }
+
+namespace {
+
+constexpr const char* awork_validation_body = R"({
+  "code": "validation-failed",
+  "description": "The model sent in the request is invalid. See the validation errors for details.",
+  "link": "https://developers.awork.com/#response-types",
+  "details": ["Some more details about the error can go here."],
+  "validationErrors": [
+    {"property": "Name", "message": "'Name' should not be empty."},
+    {"property": "DueOn", "message": "'Due On' must be after 'Start On'."}
+  ],
+  "traceId": "0HN7GKQ2B1S3D:00000001"
+})";
+
+}  // namespace
+
+TEST(upstream_error, reads_service_error_bodies) {
+  struct row {
+    const char* name;
+    const char* content_type;
+    const char* body;
+    bool expected;
+    const char* description;
+    std::size_t violations;
+    const char* trace_id;
+  };
+  const row rows[] = {
+      {"awork validation", "application/json; charset=utf-8", awork_validation_body, true,
+       "The model sent in the request is invalid. See the validation errors for details.", 2, "0HN7GKQ2B1S3D:00000001"},
+      {"awork without a trace id", "application/json",
+       R"({"code":"not-found","description":"The requested resource could not be located.","link":"x"})", true,
+       "The requested resource could not be located.", 0, ""},
+      {"only a trace id (a 500)", "application/json", R"({"traceId":"abc-123"})", true, "", 0, "abc-123"},
+      {"ASP.NET problem details", "application/problem+json",
+       R"({"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.",)"
+       R"("status":400,"errors":{"Name":["The Name field is required.","Too short."]},"traceId":"00-84c1-85d1-00"})",
+       true, "One or more validation errors occurred.", 2, "00-84c1-85d1-00"},
+      {"PascalCase", "application/json", R"({"Code":"x","Description":"Broken.","TraceId":"T1"})", true, "Broken.", 0, "T1"},
+      {"bare strings as violations", "application/json", R"({"description":"Bad.","validationErrors":["one","two"]})", true,
+       "Bad.", 2, ""},
+      {"control characters are blanked", "application/json", "{\"description\":\"line\\none\\u001b[31m\"}", true,
+       "line one [31m", 0, ""},
+      // Not awork's shape: another server's words stay as they are handled today.
+      {"another server's message", "application/json", R"({"message":"Too many requests"})", false, "", 0, ""},
+      {"a JSON-RPC error", "application/json", R"({"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"x"}})", false, "", 0, ""},
+      {"HTML", "text/html", "<h1>description</h1>", false, "", 0, ""},
+      {"JSON but not an object", "application/json", R"(["description"])", false, "", 0, ""},
+      {"not JSON", "application/json", "{description", false, "", 0, ""},
+      {"description not a string", "application/json", R"({"description":42})", false, "", 0, ""},
+  };
+  for (const auto& r : rows) {
+    auto parsed = parse_service_error(r.content_type, r.body);
+    ASSERT_EQ(parsed.has_value(), r.expected) << r.name;
+    if (!parsed) continue;
+    EXPECT_EQ(parsed->description, r.description) << r.name;
+    EXPECT_EQ(parsed->validation_errors.size(), r.violations) << r.name;
+    EXPECT_EQ(parsed->trace_id, r.trace_id) << r.name;
+  }
+  auto awork = parse_service_error("application/json", awork_validation_body);
+  ASSERT_TRUE(awork);
+  EXPECT_EQ(awork->code, "validation-failed");
+  EXPECT_EQ(awork->link, "https://developers.awork.com/#response-types");
+  ASSERT_EQ(awork->details.size(), 1u);
+  EXPECT_EQ(awork->validation_errors.at(1).property, "DueOn");
+  EXPECT_EQ(awork->validation_errors.at(1).message, "'Due On' must be after 'Start On'.");
+}
+
+TEST(upstream_error, awork_errors_say_what_awork_said_and_which_trace_id_to_quote) {
+  const auto awork = parse_endpoint("https://api.awork.com/api/v1/mcp");
+  auto f = describe_http_status(422, "Unprocessable Entity", "application/json", awork_validation_body, {},
+                                make_request_trace("4bf92f3577b34da6", "edge-ams-7"));
+  ASSERT_TRUE(f.service);
+  auto e = to_rpc_error(f, awork);
+  EXPECT_EQ(e.code, rpc_code::http_error);
+  const auto has = [&](const char* text) { return e.message.find(text) != std::string::npos; };
+  EXPECT_EQ(e.message.rfind("The model sent in the request is invalid.", 0), 0u) << e.message;
+  EXPECT_TRUE(has("Name: 'Name' should not be empty.")) << e.message;
+  EXPECT_TRUE(has("DueOn: 'Due On' must be after 'Start On'.")) << e.message;
+  EXPECT_TRUE(has("Some more details about the error can go here.")) << e.message;
+  EXPECT_TRUE(has("awork refused the request (HTTP 422 Unprocessable Entity)")) << e.message;
+  // The body's trace id is the one support knows; the header's is the same request seen by the edge.
+  EXPECT_TRUE(has("quote trace id 0HN7GKQ2B1S3D:00000001 to awork support")) << e.message;
+  EXPECT_EQ(e.data.at("traceId"), "0HN7GKQ2B1S3D:00000001");
+  EXPECT_EQ(e.data.at("edgeRef"), "edge-ams-7");
+  EXPECT_EQ(e.data.at("errorCode"), "validation-failed");
+  EXPECT_EQ(e.data.at("link"), "https://developers.awork.com/#response-types");
+  EXPECT_EQ(e.data.at("httpStatus"), 422);
+  EXPECT_EQ(e.data.at("validationErrors").at(0).at("property"), "Name");
+  EXPECT_EQ(e.data.at("validationErrors").at(0).at("message"), "'Name' should not be empty.");
+}
+
+TEST(upstream_error, a_trace_id_from_the_header_alone_is_quoted_too) {
+  const auto awork = parse_endpoint("https://api.awork.com/api/v1/mcp");
+  const auto other = parse_endpoint("http://127.0.0.1:9/mcp");
+  // A gateway's HTML 502: no body to read, but the Trace-Id header.
+  auto e = to_rpc_error(describe_http_status(502, "Bad Gateway", "text/html", "<h1>502</h1>", {},
+                                             make_request_trace("trace-9", "")),
+                        awork);
+  EXPECT_NE(e.message.find("awork failed with a server error (HTTP 502 Bad Gateway); try again later; quote trace id "
+                           "trace-9 to awork support"),
+            std::string::npos)
+      << e.message;
+  EXPECT_EQ(e.data.at("traceId"), "trace-9");
+  EXPECT_FALSE(e.data.contains("edgeRef"));
+  // Another server: its own operator.
+  e = to_rpc_error(describe_http_status(500, "Internal Server Error", "application/json", R"({"traceId":"t-500"})", {}),
+                   other);
+  EXPECT_NE(e.message.find("quote trace id t-500 to the server's operator"), std::string::npos) << e.message;
+  // And a JSON-RPC error keeps its words, with the trace id after them.
+  e = to_rpc_error(describe_http_status(400, "Bad Request", "application/json",
+                                        R"({"jsonrpc":"2.0","id":null,"error":{"code":-32602,"message":"Unknown tool"}})",
+                                        {}, make_request_trace("t-400", "")),
+                   other);
+  EXPECT_EQ(e.code, -32602);
+  EXPECT_EQ(e.message.rfind("Unknown tool — ", 0), 0u) << e.message;
+  EXPECT_NE(e.message.find("quote trace id t-400"), std::string::npos) << e.message;
+}
+
+TEST(upstream_error, other_servers_bodies_keep_todays_words) {
+  const auto other = parse_endpoint("http://127.0.0.1:9/mcp");
+  auto plain = to_rpc_error(describe_http_status(429, "Too Many Requests", "application/json",
+                                                 R"({"message":"API rate limit exceeded"})", std::chrono::seconds(3)),
+                            other);
+  EXPECT_EQ(plain.message, "the MCP server is rate limiting requests (HTTP 429 Too Many Requests); retry in 3 s");
+  EXPECT_FALSE(plain.data.contains("traceId"));
+  EXPECT_FALSE(plain.data.contains("errorCode"));
+}
+
+TEST(upstream_error, long_service_errors_are_bounded) {
+  std::string body = R"({"description":")" + std::string(5000, 'd') + R"(","validationErrors":[)";
+  for (int i = 0; i < 80; ++i) body += (i ? "," : "") + std::string(R"({"property":"P)") + std::to_string(i) + R"(","message":"bad."})";
+  body += "]}";
+  auto f = describe_http_status(400, "Bad Request", "application/json", body, {});
+  ASSERT_TRUE(f.service);
+  EXPECT_LE(f.service->description.size(), 700u);
+  EXPECT_EQ(f.service->validation_errors.size(), 50u);
+  auto e = to_rpc_error(f, parse_endpoint("https://api.awork.com/api/v1/mcp"));
+  EXPECT_NE(e.message.find("P9: bad."), std::string::npos) << e.message;
+  EXPECT_EQ(e.message.find("P10: bad."), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("(and 40 more)"), std::string::npos) << e.message;
+  EXPECT_LT(e.message.size(), 2000u);
+}
+
+TEST(upstream_error, trace_headers_for_log_lines) {
+  EXPECT_EQ(trace_suffix(make_request_trace("", "")), "");
+  EXPECT_EQ(trace_suffix(make_request_trace("abc", "")), " (Trace-Id: abc)");
+  EXPECT_EQ(trace_suffix(make_request_trace("", "e1")), " (X-Edge-Ref: e1)");
+  EXPECT_EQ(trace_suffix(make_request_trace(" abc ", "e1")), " (Trace-Id: abc, X-Edge-Ref: e1)");
+  EXPECT_EQ(make_request_trace("a\r\nInjected: yes", "").trace_id, "a  Injected: yes");  // one log line, always
+  EXPECT_LE(make_request_trace(std::string(1000, 'x'), "").trace_id.size(), 140u);
+}

@@ -21,6 +21,7 @@ struct reply_facts {
   std::string_view retry_after;    ///< Retry-After
   std::string_view ratelimit_reset;  ///< ratelimit-reset (seconds)
   std::string_view www_authenticate; ///< every WWW-Authenticate field, joined
+  request_trace trace;             ///< Trace-Id and X-Edge-Ref, for the failure's message
   bool had_session = false;        ///< the request carried an Mcp-Session-Id
   bool awaits_answer = false;      ///< it carried requests that need a response
   std::chrono::system_clock::time_point now{};  ///< for a Retry-After given as an HTTP date

@@ -8,6 +8,7 @@
 #include "awork_mcp/app/config.hpp"
 #include "awork_mcp/auth/credential.hpp"
 #include "awork_mcp/core/jsonrpc.hpp"
+#include "awork_mcp/core/rate_pacer.hpp"
 #include "awork_mcp/core/reply_policy.hpp"
 #include "awork_mcp/core/request_builder.hpp"
 #include "awork_mcp/core/sse_parser.hpp"
@@ -90,6 +91,8 @@ class upstream {
                                            const deliver_fn& deliver, const answered_fn& answered,
                                            upstream_failure why);
   upstream_failure too_large() const;
+  /// Holds a request back while the server's rate-limit budget is spent (bounded by --max-retry-wait).
+  awaitable<void> pace(std::string_view what);
 
   net::any_io_executor executor_;
   const bridge_config& config_;
@@ -101,6 +104,9 @@ class upstream {
   /// memory stays bounded however many large replies are in flight while stdout is slow.
   async_mutex large_reply_;
   bool warmed_up_ = false;
+  /// What the replies said about the rate limit, shared by every exchange: the budget is the
+  /// workspace's, not one request's.
+  rate_pacer pacer_;
 };
 
 }  // namespace awork_mcp
