@@ -428,6 +428,7 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
         failure = std::move(renewal);
         break;
       }
+      if (is_initialized) break;  // the renewal replayed it in the new session already
       continue;
     }
     if (result.how == exchange_result::ending::failed) failure = std::move(result.failure);

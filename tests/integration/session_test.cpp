@@ -182,3 +182,22 @@ TEST_F(bridge_test, the_first_request_after_initialized_waits_for_neither_its_20
   ASSERT_TRUE(get && list);
   EXPECT_LE(get->received, list->received) << "the server met the request before the session's GET stream";
 }
+
+// The server forgets the session just as `initialized` arrives: the renewal replays initialize
+// and initialized, and that is all; the editor's notification is not sent a third time.
+TEST_F(bridge_test, an_initialized_that_meets_a_forgotten_session_is_sent_once_in_the_new_one) {
+  mcp.on_post = [this](const auto&, server_reply&, const json::object& msg) {
+    if (msg.contains("method") && msg.at("method") == "notifications/initialized" && mcp.initialize_count == 1)
+      mcp.forget_sessions = true;  // applies to this very request
+    return false;
+  };
+  start_bridge();
+  handshake();
+  bridge->send(request_line(2, "ping"));
+  EXPECT_TRUE(read_response(2).as_object().contains("result"));
+  EXPECT_EQ(mcp.initialize_count, 2);
+  const auto initialized = posts_with_method("notifications/initialized");
+  ASSERT_EQ(initialized.size(), 2u);
+  EXPECT_EQ(initialized[0].header("Mcp-Session-Id"), "s1");
+  EXPECT_EQ(initialized[1].header("Mcp-Session-Id"), "s2");
+}
