@@ -339,8 +339,9 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
   const deliver_fn deliver = [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); };
   const answered_fn answered = [this, &message] { return ledger_.all_settled(message.keys); };
   const bool is_initialize = message.is_initialize();
-  // The GET stream opens right after `initialized` is written, not after its 202: the requests
-  // the editor sends next wait only until the GET is on its way too (see handle_line).
+  // The GET stream opens as soon as `initialized` is written, beside its POST. The requests the
+  // editor sends next wait for that POST's answer (servers such as the Python SDK's refuse a
+  // request that overtakes `initialized`) and for the GET to be sent, not for its answer.
   const bool is_initialized =
       message.kind == message_kind::notification && message.method == "notifications/initialized";
   bool stream_started = false;
@@ -454,23 +455,15 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
       }
     }
   }
-  if (is_initialized && !stream_started) start_stream_after_initialized();
+  if (is_initialized) {
+    if (!stream_started) start_stream_after_initialized();
+    co_await listener_.wait_sent(std::chrono::steady_clock::now() + config_.connect_timeout);
+    session_.release_hold();
+  }
 }
 
 void bridge::start_stream_after_initialized() {
-  if (!config_.get_stream || !session_.has_session_id() || shutting_down_) {
-    session_.release_hold();
-    return;
-  }
-  listener_.start();
-  net::co_spawn(executor_, release_hold_when_stream_sent(), [self = shared_from_this()](std::exception_ptr e) {
-    log_exception("the GET stream's start", e);
-  });
-}
-
-awaitable<void> bridge::release_hold_when_stream_sent() {
-  co_await listener_.wait_sent(std::chrono::steady_clock::now() + config_.connect_timeout);
-  session_.release_hold();
+  if (config_.get_stream && session_.has_session_id() && !shutting_down_) listener_.start();
 }
 
 awaitable<bool> bridge::initialize_through_gateway(const outgoing& message) {

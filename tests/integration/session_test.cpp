@@ -150,10 +150,10 @@ TEST_F(bridge_test, get_stream_is_reopened_with_last_event_id_after_it_ends) {
   EXPECT_EQ(second.at("params").at("data"), "g1") << "the reopened stream must resume after the last event";
 }
 
-// The editor's first requests after `initialized` go at once: they wait neither for the 202 of
-// `initialized` nor for the server to answer the GET stream, only until that GET is sent, so the
-// server still meets the GET first.
-TEST_F(bridge_test, the_first_request_after_initialized_waits_for_neither_its_202_nor_the_get_answer) {
+// The editor's first requests after `initialized` wait for its 202 (a server may refuse a request
+// that overtakes it) and until the GET stream is sent, which happens beside that POST, but not for
+// the server to answer the GET: the server meets `initialized` and the GET first.
+TEST_F(bridge_test, the_first_request_after_initialized_waits_for_its_202_but_not_for_the_get_answer) {
   mcp.on_post = [](const auto&, server_reply& reply, const json::object& msg) {
     if (msg.contains("method") && msg.at("method") == "notifications/initialized") {
       std::this_thread::sleep_for(1s);  // a slow 202
@@ -176,11 +176,14 @@ TEST_F(bridge_test, the_first_request_after_initialized_waits_for_neither_its_20
   ASSERT_TRUE(read_response(2, 5s).as_object().contains("result"));
   const auto waited = std::chrono::steady_clock::now() - sent;
   release_get.open();
-  EXPECT_LT(waited, 500ms) << "the request waited for the slow 202 or the slow GET";
+  EXPECT_GE(waited, 1s) << "the request overtook initialized";
+  EXPECT_LT(waited, 1400ms) << "the request waited for the slow GET answer";
   const auto get = server->wait_for([](const recorded_request& r) { return r.method == "GET"; });
   const auto list = server->wait_for([](const recorded_request& r) { return r.body.find("tools/list") != std::string::npos; });
-  ASSERT_TRUE(get && list);
+  const auto initialized = server->wait_for([](const recorded_request& r) { return r.body.find("notifications/initialized") != std::string::npos; });
+  ASSERT_TRUE(get && list && initialized);
   EXPECT_LE(get->received, list->received) << "the server met the request before the session's GET stream";
+  EXPECT_LT(get->received - initialized->received, 500ms) << "the GET waited for the 202 of initialized";
 }
 
 // The server forgets the session just as `initialized` arrives: the renewal replays initialize
@@ -193,8 +196,12 @@ TEST_F(bridge_test, an_initialized_that_meets_a_forgotten_session_is_sent_once_i
   };
   start_bridge();
   handshake();
+  ASSERT_TRUE(server->wait_for([](const recorded_request& r) {
+    return r.body.find("notifications/initialized") != std::string::npos && r.header("Mcp-Session-Id") == "s2";
+  })) << bridge->stderr_text();
   bridge->send(request_line(2, "ping"));
   EXPECT_TRUE(read_response(2).as_object().contains("result"));
+  std::this_thread::sleep_for(200ms);  // time for a third one to arrive, were it sent
   EXPECT_EQ(mcp.initialize_count, 2);
   const auto initialized = posts_with_method("notifications/initialized");
   ASSERT_EQ(initialized.size(), 2u);

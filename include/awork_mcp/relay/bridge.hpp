@@ -69,10 +69,8 @@ class bridge : public std::enable_shared_from_this<bridge> {
   awaitable<bool> initialize_through_gateway(const outgoing& message);
   /// Whether a failed initialize should be tried again over 2024-11-05's HTTP+SSE.
   bool worth_trying_http_sse(const exchange_result& result) const;
-  /// Opens the GET stream of a new session; the requests held after `initialized` go once its
-  /// GET is on its way.
+  /// Opens the GET stream of a new session (unless there is none to open).
   void start_stream_after_initialized();
-  awaitable<void> release_hold_when_stream_sent();
   void finished_one(bool held_slot);
 
   // shutdown
