@@ -402,9 +402,22 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
     if (!is_initialize) snapshot = co_await session_.ready(through_hold);
     if (!message.keys.empty() && answered()) break;  // shutdown answered it while it waited
     const bool can_renew = session_.initialize_text().has_value() && !is_initialize;
-    auto result = co_await carry(message, snapshot.headers, deliver, answered, used, can_renew);
-    if (is_initialize && !probed && result.how == exchange_result::ending::failed &&
-        result.failure.kind == failure_kind::http_status && suggests_http_sse(result.failure.http_status)) {
+    // An initialize sent on a remembered era must not hand the editor a 2026-07-28 answer it
+    // cannot read: such an answer means the server moved on, and is asked again below.
+    bool answered_as_modern = false;
+    const deliver_fn deliver_unless_modern = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
+      if (m.kind == message_kind::response && nested_string(line, "result", "protocolVersion") == modern_protocol_version) {
+        answered_as_modern = true;
+        co_return;
+      }
+      co_await emit(m, std::move(line));
+    };
+    const deliver_fn& delivery = is_initialize && !probed ? deliver_unless_modern : deliver;
+    auto result = co_await carry(message, snapshot.headers, delivery, answered, used, can_renew);
+    const bool refused_as_legacy = result.how == exchange_result::ending::failed &&
+                                   result.failure.kind == failure_kind::http_status &&
+                                   suggests_http_sse(result.failure.http_status);
+    if (is_initialize && !probed && (refused_as_legacy || answered_as_modern)) {
       // The remembered era was wrong (the server moved on to 2026-07-28?): ask it now.
       probed = true;
       spdlog::info("the server refused the initialize it took last time; asking it with server/discover");

@@ -415,3 +415,29 @@ TEST_F(remembered_era_test, a_server_that_moved_to_2026_07_28_is_asked_again_and
   EXPECT_NE(eras_file().find(R"("era":"modern")"), std::string::npos) << eras_file();
   modern.hold_listen.open();
 }
+
+TEST_F(remembered_era_test, a_2026_07_28_answer_to_a_remembered_legacy_initialize_is_not_passed_on) {
+  start_bridge({}, env());
+  ASSERT_TRUE(handshake().as_object().contains("result"));
+  bridge.reset();
+
+  // A server now on 2026-07-28 that answers a legacy initialize with its own version, which a
+  // legacy editor would refuse.
+  modern_server modern;
+  mcp.on_request = [&](const auto& req, server_reply& reply) {
+    if (req.body().find("\"initialize\"") != std::string::npos) {
+      const auto id = json::parse(req.body()).at("id");
+      reply.json(200, R"({"jsonrpc":"2.0","id":)" + json::serialize(id) +
+                          R"(,"result":{"protocolVersion":"2026-07-28","capabilities":{},"serverInfo":{"name":"x","version":"1"}}})");
+      return true;
+    }
+    return modern.handle(req, reply);
+  };
+  start_bridge({}, env());
+  bridge->send(initialize_line(1, "2025-06-18"));
+  auto init = read_response(1);
+  ASSERT_TRUE(init.as_object().contains("result")) << init << bridge->stderr_text();
+  EXPECT_EQ(init.at("result").at("protocolVersion"), "2025-06-18");
+  EXPECT_EQ(init.at("result").at("serverInfo").at("name"), "modern-test") << "answered from server/discover";
+  modern.hold_listen.open();
+}

@@ -34,17 +34,14 @@ function shellWord(word) {
 }
 
 const bridgeArgs = ['--url', url, '--log-level', 'info'];
-let env; // undefined: the SDK's default (a few safe variables only)
-let scratch;
+// Every run gets a configuration directory of its own: what one scenario's bridge remembers
+// (sign-ins, each server's era) must not change how the next one behaves.
+const scratch = mkdtempSync(join(tmpdir(), 'awork-mcp-conformance-'));
+const configHome = join(scratch, 'config');
+mkdirSync(configHome, { mode: 0o700 });
+let env = { ...process.env, XDG_CONFIG_HOME: configHome, AWORK_MCP_CONFIG_DIR: join(configHome, 'awork-mcp') };
 if (isAuthScenario) {
-  scratch = mkdtempSync(join(tmpdir(), 'awork-mcp-conformance-'));
-  const configHome = join(scratch, 'config');
-  mkdirSync(configHome, { mode: 0o700 });
-  env = {
-    ...process.env,
-    BROWSER: `${shellWord(process.execPath)} ${shellWord(join(here, 'browser.mjs'))}`,
-    XDG_CONFIG_HOME: configHome,
-  };
+  env.BROWSER = `${shellWord(process.execPath)} ${shellWord(join(here, 'browser.mjs'))}`;
   if (context.client_id) bridgeArgs.push('--client-id', context.client_id);
   if (context.client_secret) {
     const secretFile = join(scratch, 'client-secret');
