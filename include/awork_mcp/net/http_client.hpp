@@ -57,6 +57,8 @@ class http_response {
   std::string_view header(std::string_view name) const;
   /// Every field of that name, joined by ", " (WWW-Authenticate may come as several).
   std::string header_values(std::string_view name) const;
+  /// Every field, in the order received, names as the server wrote them.
+  header_list fields() const;
   std::string media_type() const;
 
   /// A stream may run for hours: lifts the body limit (the SSE parser bounds each event instead).
@@ -106,6 +108,9 @@ class http_client {
   awaitable<outcome<std::unique_ptr<http_response>>> send(const http_request& request, send_options options = {});
   /// Closes every idle pooled connection.
   void close_idle();
+  /// Takes a connection opened elsewhere to this server (`awork-mcp check` opens one step by step
+  /// to time each) into the pool: the next request goes on it.
+  void adopt(std::unique_ptr<http_connection> connection);
   const endpoint& server() const { return server_; }
 
  private:
