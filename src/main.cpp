@@ -1,5 +1,6 @@
 // awork-mcp: a stdio MCP server that relays to a Streamable HTTP MCP server.
 
+#include "awork_mcp/app/check.hpp"
 #include "awork_mcp/app/config.hpp"
 #include "awork_mcp/app/logging.hpp"
 #include "awork_mcp/app/sign_in.hpp"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     if (parsed.what == action::login) return awork_mcp::run_login(config);
     if (parsed.what == action::logout) return awork_mcp::run_logout(config);
     if (parsed.what == action::status) return awork_mcp::run_status(config);
+    if (parsed.what == action::check) return awork_mcp::run_check(config, parsed.check_json);
   } catch (const std::exception& e) {
     std::cerr << "awork-mcp: " << e.what() << "\n";
     return 1;

@@ -159,6 +159,10 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   auto* login = app.add_subcommand("login", "Sign in with the browser (OAuth) and store the tokens");
   auto* logout = app.add_subcommand("logout", "Forget the stored sign-in and revoke it where the server allows");
   auto* status = app.add_subcommand("status", "Show the stored sign-in: server, issuer, client, scopes, expiry");
+  auto* check = app.add_subcommand("check", "Check the setup step by step (configuration, proxy, DNS, TCP, TLS, "
+                                            "authentication, the server, rate limits); exit status 1 if a step fails");
+  check->add_flag("--json", result.check_json, "Print the report as one JSON object");
+  check->fallthrough();  // `awork-mcp check --url …`: the options of a run may follow the command
   app.require_subcommand(0, 1);
 
   try {
@@ -238,6 +242,7 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   if (login->parsed()) result.what = command_line_result::action::login;
   if (logout->parsed()) result.what = command_line_result::action::logout;
   if (status->parsed()) result.what = command_line_result::action::status;
+  if (check->parsed()) result.what = command_line_result::action::check;
   if (!cfg.server.tls && !cfg.server.is_loopback() && !cfg.allow_http)
     return fail("refusing plain http:// to " + cfg.server.host +
                 ": the API key would cross the network unencrypted (use https://, or --allow-http)");

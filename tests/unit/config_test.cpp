@@ -88,6 +88,19 @@ TEST(config, sign_in_commands_and_options) {
   EXPECT_EQ(parse({"--client-secret", "s"}).exit_code, 2);
 }
 
+TEST(config, check_command_and_its_json_flag) {
+  EXPECT_EQ(parse({"check"}).what, command_line_result::action::check);
+  EXPECT_FALSE(parse({"check"}).check_json);
+  EXPECT_TRUE(parse({"check", "--json"}).check_json);
+  // The options of a run may come after the command too.
+  auto r = parse({"check", "--url", "http://127.0.0.1:9/mcp", "--json", "--protocol", "legacy"});
+  ASSERT_EQ(r.what, command_line_result::action::check);
+  EXPECT_EQ(r.config.server.port, "9");
+  EXPECT_EQ(r.config.protocol, "legacy");
+  EXPECT_TRUE(r.check_json);
+  EXPECT_EQ(parse({"--json"}).what, command_line_result::action::exit) << "--json belongs to check";
+}
+
 TEST(config, where_the_settings_came_from) {
   auto defaults = parse({});
   EXPECT_EQ(defaults.config.provenance.url, setting_origin::built_in);

@@ -71,8 +71,9 @@ struct bridge_config {
 
 /// What main should do after reading the command line.
 struct command_line_result {
-  enum class action { run, login, logout, status, exit } what = action::run;
+  enum class action { run, login, logout, status, check, exit } what = action::run;
   int exit_code = 0;
+  bool check_json = false;  ///< `check --json`
   bridge_config config;
 };
 
