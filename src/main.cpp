@@ -1,5 +1,6 @@
 // awork-mcp: a stdio MCP server that relays to a Streamable HTTP MCP server.
 
+#include "awork_mcp/app/check.hpp"
 #include "awork_mcp/app/config.hpp"
 #include "awork_mcp/app/install.hpp"
 #include "awork_mcp/app/logging.hpp"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     if (parsed.what == action::status) return awork_mcp::run_status(config);
     if (parsed.what == action::install) return awork_mcp::run_install(config, parsed.install);
     if (parsed.what == action::uninstall) return awork_mcp::run_uninstall(config, parsed.install);
+    if (parsed.what == action::check) return awork_mcp::run_check(config, parsed.check_json);
   } catch (const std::exception& e) {
     std::cerr << "awork-mcp: " << e.what() << "\n";
     return 1;

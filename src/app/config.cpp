@@ -40,6 +40,32 @@ std::string read_secret_file(const std::string& path, const char* option) {
   return key;
 }
 
+// Whether an option was given on the command line, as "--name value" or "--name=value".
+bool on_command_line(int argc, const char* const* argv, std::string_view name) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == name || (arg.size() > name.size() && arg.starts_with(name) && arg[name.size()] == '=')) return true;
+  }
+  return false;
+}
+
+// Where an option's value came from, in CLI11's order: the command line, the --config file (which
+// CLI11 reads before the environment, and only for options the command line left empty), the
+// environment (CLI11 reads it with getenv, so this does too), the default.
+setting_origin origin_of(const CLI::Option& option, int argc, const char* const* argv,
+                         const std::vector<CLI::ConfigItem>& config_items) {
+  for (const auto& name : option.get_lnames())
+    if (on_command_line(argc, argv, "--" + name)) return setting_origin::command_line;
+  for (const auto& item : config_items)
+    if (item.parents.empty() && (option.check_name("--" + item.name) || option.check_name(item.name)))
+      return setting_origin::config_file;
+  const auto& variable = option.get_envname();
+  if (const char* value = variable.empty() ? nullptr : std::getenv(variable.c_str()); value && *value)
+    return setting_origin::environment;
+  return setting_origin::built_in;
+}
+
 }  // namespace
 
 command_line_result parse_command_line(int argc, const char* const* argv, const env_lookup& env) {
@@ -160,6 +186,10 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
                           "Options for the installed bridge, after -- (e.g. -- --url https://example.com/mcp)");
   install_cmd->footer("Examples:\n  awork-mcp install claude-desktop\n  awork-mcp install vscode --dry-run\n"
                       "  awork-mcp install cursor --api-key-file ~/.config/awork-mcp/key -- --log-level info");
+  auto* check = app.add_subcommand("check", "Check the setup step by step (configuration, proxy, DNS, TCP, TLS, "
+                                            "authentication, the server, rate limits); exit status 1 if a step fails");
+  check->add_flag("--json", result.check_json, "Print the report as one JSON object");
+  check->fallthrough();  // `awork-mcp check --url …`: the options of a run may follow the command
   app.require_subcommand(0, 1);
 
   try {
@@ -177,6 +207,21 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
     return result;
   };
 
+  // Where the settings came from, for `awork-mcp check`.
+  std::vector<CLI::ConfigItem> config_items;
+  if (const auto* config_option = app.get_config_ptr(); config_option && config_option->count() > 0) {
+    try {
+      config_items = app.get_config_formatter_base()->from_file(config_option->as<std::string>());
+    } catch (const CLI::Error&) {
+      // CLI11 read it a moment ago; if it cannot now, the origins fall back to the environment.
+    }
+  }
+  const auto origin = [&](const char* name) { return origin_of(*app.get_option(name), argc, argv, config_items); };
+  auto& provenance = cfg.provenance;
+  provenance.url = origin("--url");
+  provenance.protocol = origin("--protocol");
+  provenance.proxy = origin("--proxy");
+
   try {
     cfg.server = parse_endpoint(cfg.url);
     std::vector<std::string> header_args;
@@ -192,12 +237,20 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
       cfg.extra_headers.push_back(parse_header_arg(expanded.text));
     }
     cfg.proxy = proxy_for(cfg.server, proxy_arg, env);
-    if (!api_key_file.empty())
+    if (!api_key_file.empty()) {
       cfg.api_key = read_secret_file(api_key_file, "--api-key-file");
-    else if (!api_key_arg.empty())
+      const auto from = origin("--api-key-file");
+      provenance.api_key_via = from == setting_origin::config_file ? std::string("api-key-file in the config file")
+                                                                   : origin_text(from, "--api-key-file", "AWORK_API_KEY_FILE");
+      provenance.api_key_file = api_key_file;
+    } else if (!api_key_arg.empty()) {
       cfg.api_key = trimmed(api_key_arg);
-    else if (const char* key = env("AWORK_API_KEY"); key && *key)
+      provenance.api_key_via =
+          origin("--api-key") == setting_origin::config_file ? "api-key in the config file" : "--api-key";
+    } else if (const char* key = env("AWORK_API_KEY"); key && *key) {
       cfg.api_key = trimmed(key);
+      provenance.api_key_via = "AWORK_API_KEY";
+    }
     if (!client_secret_file.empty())
       sign_in.client_secret = read_secret_file(client_secret_file, "--client-secret-file");
     else if (!client_secret_arg.empty())
@@ -225,6 +278,7 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
     }
     request.api_key_file = install_key_file.empty() ? api_key_file : install_key_file;
   }
+  if (check->parsed()) result.what = command_line_result::action::check;
   if (!cfg.server.tls && !cfg.server.is_loopback() && !cfg.allow_http)
     return fail("refusing plain http:// to " + cfg.server.host +
                 ": the API key would cross the network unencrypted (use https://, or --allow-http)");

@@ -26,27 +26,9 @@ oauth_settings settings_from(const sign_in_config& c) {
   return s;
 }
 
-std::filesystem::path store_dir() {
-  auto dir = platform::config_dir();
-  return dir.empty() ? dir : dir / "oauth";
-}
-
-std::string local_time(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm parts{};
-#ifdef _WIN32
-  localtime_s(&parts, &seconds);
-#else
-  localtime_r(&seconds, &parts);
-#endif
-  char text[64];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M %Z", &parts);
-  return text;
-}
-
 std::string expiry_text(const token_set& tokens) {
   if (!tokens.expires_at) return "no expiry given";
-  return "valid until " + local_time(*tokens.expires_at);
+  return "valid until " + local_time_text(*tokens.expires_at);
 }
 
 /// Runs one coroutine to its end on a fresh io_context; its result is the exit code.
@@ -79,11 +61,29 @@ awaitable<std::string> awork_user_name(oauth_http& http, const endpoint& server,
 
 }  // namespace
 
+std::filesystem::path sign_in_store_dir() {
+  auto dir = platform::config_dir();
+  return dir.empty() ? dir : dir / "oauth";
+}
+
+std::string local_time_text(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm parts{};
+#ifdef _WIN32
+  localtime_s(&parts, &seconds);
+#else
+  localtime_r(&seconds, &parts);
+#endif
+  char text[64];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M %Z", &parts);
+  return text;
+}
+
 sign_in_kit::sign_in_kit(net::any_io_executor ex, const bridge_config& config,
                          std::function<void(const std::string&)> show_url)
     : http(ex, config.ca_file, http_timeouts{config.connect_timeout, std::chrono::seconds(60)}, config.proxy_option,
            [](const char* name) { return std::getenv(name); }, config.allow_http),
-      store(store_dir()),
+      store(sign_in_store_dir()),
       flow(http, store, config.server, settings_from(config.sign_in), std::move(show_url)) {}
 
 int run_login(const bridge_config& config) {
@@ -143,7 +143,7 @@ int run_logout(const bridge_config& config) {
 }
 
 int run_status(const bridge_config& config) {
-  token_store store(store_dir());
+  token_store store(sign_in_store_dir());
   const auto key = canonical_resource(config.server);
   auto record = store.load(key);
   if (!record) {

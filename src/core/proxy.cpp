@@ -21,9 +21,14 @@ std::string base64(std::string_view in) {
   return out;
 }
 
-const char* first_set(const std::function<const char*(const char*)>& env, const char* upper, const char* lower_name) {
+// The first of the lower-case and upper-case names that is set and not empty, as curl reads them.
+const char* first_set(const std::function<const char*(const char*)>& env, const char* upper, const char* lower_name,
+                      std::string& which) {
   for (const char* name : {lower_name, upper})
-    if (const char* v = name ? env(name) : nullptr; v && *v) return v;
+    if (const char* v = name ? env(name) : nullptr; v && *v) {
+      which = name;
+      return v;
+    }
   return nullptr;
 }
 
@@ -65,16 +70,28 @@ bool bypasses_proxy(std::string_view host, std::string_view no_proxy) {
   return false;
 }
 
-std::optional<proxy_settings> proxy_for(const endpoint& target, const std::optional<std::string>& explicit_proxy,
-                                        const std::function<const char*(const char*)>& env) {
-  if (const char* no_proxy = first_set(env, "NO_PROXY", "no_proxy"); no_proxy && bypasses_proxy(target.host, no_proxy))
-    return std::nullopt;
-  if (explicit_proxy) return explicit_proxy->empty() ? std::nullopt : std::optional(parse_proxy(*explicit_proxy));
+proxy_choice choose_proxy(const endpoint& target, const std::optional<std::string>& explicit_proxy,
+                          const std::function<const char*(const char*)>& env) {
+  proxy_choice choice;
+  if (const char* no_proxy = first_set(env, "NO_PROXY", "no_proxy", choice.variable);
+      no_proxy && bypasses_proxy(target.host, no_proxy))
+    return choice;
+  choice.variable.clear();
+  if (explicit_proxy) {
+    if (!explicit_proxy->empty()) choice.proxy = parse_proxy(*explicit_proxy);
+    return choice;
+  }
   // As curl: for http:// only the lower-case http_proxy counts, since a CGI server sets HTTP_PROXY
   // from a request's "Proxy:" header (httpoxy).
-  const char* url = target.tls ? first_set(env, "HTTPS_PROXY", "https_proxy") : first_set(env, nullptr, "http_proxy");
-  if (!url) return std::nullopt;
-  return parse_proxy(url);
+  const char* url = target.tls ? first_set(env, "HTTPS_PROXY", "https_proxy", choice.variable)
+                               : first_set(env, nullptr, "http_proxy", choice.variable);
+  if (url) choice.proxy = parse_proxy(url);
+  return choice;
+}
+
+std::optional<proxy_settings> proxy_for(const endpoint& target, const std::optional<std::string>& explicit_proxy,
+                                        const std::function<const char*(const char*)>& env) {
+  return choose_proxy(target, explicit_proxy, env).proxy;
 }
 
 }  // namespace awork_mcp

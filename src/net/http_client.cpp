@@ -87,6 +87,12 @@ std::string http_response::header_values(std::string_view name) const {
   return joined;
 }
 
+header_list http_response::fields() const {
+  header_list out;
+  for (const auto& field : parser_.get()) out.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  return out;
+}
+
 awaitable<boost::system::error_code> http_response::read_head() {
   connection_->expires_after(idle_timeout_);
   auto [ec, n] = co_await std::visit(
@@ -191,6 +197,8 @@ awaitable<void> http_client::open_warm_connection() {
 }
 
 void http_client::close_idle() { idle_.clear(); }
+
+void http_client::adopt(std::unique_ptr<http_connection> connection) { release(std::move(connection), std::nullopt); }
 
 awaitable<outcome<tcp::resolver::results_type>> http_client::resolve(const std::string& host, const std::string& port,
                                                                      clock::time_point deadline) {

@@ -442,3 +442,21 @@ TEST_F(oauth_test, requests_waiting_on_a_sign_in_that_times_out_all_get_the_erro
   for (auto at = text.find("sign-in needed"); at != std::string::npos; at = text.find("sign-in needed", at + 1)) ++windows;
   EXPECT_EQ(windows, 1u) << text;
 }
+
+TEST_F(oauth_test, check_uses_the_stored_sign_in_and_renews_a_revoked_token) {
+  sign_in();
+  auto check = command("check");
+  ASSERT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("signed in at " + base() + ", access token valid until"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("HTTP 200 OK to initialize with the stored sign-in ("), std::string::npos) << check.out;
+  expect_no_secret_in(check.out + check.err);
+
+  // A token the server no longer takes: renewed with the refresh token, as the bridge would.
+  auth.expire_access_tokens();
+  check = command("check");
+  ASSERT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("with the stored sign-in (renewed after a first 401)"), std::string::npos) << check.out;
+  EXPECT_EQ(auth.refresh_grants(), 1);
+  EXPECT_EQ(auth.authorizations(), 1) << "a check never opens a browser";
+  expect_no_secret_in(check.out + check.err);
+}

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 using namespace awork_mcp;
@@ -82,4 +86,50 @@ TEST(config, sign_in_commands_and_options) {
   EXPECT_FALSE(r.config.sign_in.open_browser);
   // A secret without its client is a mistake, not something to ignore.
   EXPECT_EQ(parse({"--client-secret", "s"}).exit_code, 2);
+}
+
+TEST(config, check_command_and_its_json_flag) {
+  EXPECT_EQ(parse({"check"}).what, command_line_result::action::check);
+  EXPECT_FALSE(parse({"check"}).check_json);
+  EXPECT_TRUE(parse({"check", "--json"}).check_json);
+  // The options of a run may come after the command too.
+  auto r = parse({"check", "--url", "http://127.0.0.1:9/mcp", "--json", "--protocol", "legacy"});
+  ASSERT_EQ(r.what, command_line_result::action::check);
+  EXPECT_EQ(r.config.server.port, "9");
+  EXPECT_EQ(r.config.protocol, "legacy");
+  EXPECT_TRUE(r.check_json);
+  EXPECT_EQ(parse({"--json"}).what, command_line_result::action::exit) << "--json belongs to check";
+}
+
+TEST(config, where_the_settings_came_from) {
+  auto defaults = parse({});
+  EXPECT_EQ(defaults.config.provenance.url, setting_origin::built_in);
+  EXPECT_EQ(defaults.config.provenance.protocol, setting_origin::built_in);
+  EXPECT_EQ(defaults.config.provenance.api_key_via, "");
+
+  auto given = parse({"--url=http://127.0.0.1:9/mcp", "--protocol", "modern", "--api-key", "k"});
+  EXPECT_EQ(given.config.provenance.url, setting_origin::command_line);
+  EXPECT_EQ(given.config.provenance.protocol, setting_origin::command_line);
+  EXPECT_EQ(given.config.provenance.api_key_via, "--api-key");
+  EXPECT_EQ(parse({}, {{"AWORK_API_KEY", "k"}}).config.provenance.api_key_via, "AWORK_API_KEY");
+
+  // A key file, named on the command line, and a URL from a config file.
+  const auto dir = std::filesystem::temp_directory_path() / ("awork-mcp-config-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto key_file = (dir / "key").string();
+  const auto config_file = (dir / "awork-mcp.toml").string();
+  std::ofstream(key_file) << "k-from-file\n";
+  std::ofstream(config_file) << "url = \"http://127.0.0.1:7/mcp\"\n";
+  std::filesystem::permissions(key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto from_files = parse({"--config", config_file.c_str(), "--api-key-file", key_file.c_str()});
+  ASSERT_EQ(from_files.what, command_line_result::action::run);
+  EXPECT_EQ(from_files.config.server.port, "7");
+  EXPECT_EQ(from_files.config.provenance.url, setting_origin::config_file);
+  EXPECT_EQ(from_files.config.provenance.api_key_via, "--api-key-file");
+  EXPECT_EQ(from_files.config.provenance.api_key_file, key_file);
+  EXPECT_EQ(from_files.config.api_key, "k-from-file");
+  // The command line wins over the config file, and says so.
+  EXPECT_EQ(parse({"--config", config_file.c_str(), "--url", "http://127.0.0.1:8/mcp"}).config.provenance.url,
+            setting_origin::command_line);
+  std::filesystem::remove_all(dir);
 }

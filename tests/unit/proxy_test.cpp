@@ -69,3 +69,33 @@ TEST(proxy, errors_never_repeat_the_password) {
     }
   }
 }
+
+TEST(proxy, the_choice_names_the_variable_that_made_it) {
+  const auto https = parse_endpoint("https://api.awork.com/mcp");
+  const auto http = parse_endpoint("http://127.0.0.1:9/mcp");
+  struct row {
+    const endpoint* target;
+    std::optional<std::string> explicit_proxy;
+    std::map<std::string, std::string> env;
+    std::optional<std::string> host;  // of the proxy chosen
+    std::string variable;
+  };
+  const row rows[] = {
+      {&https, std::nullopt, {}, std::nullopt, ""},
+      {&https, std::nullopt, {{"HTTPS_PROXY", "http://p1:1"}}, "p1", "HTTPS_PROXY"},
+      {&https, std::nullopt, {{"HTTPS_PROXY", "http://p1:1"}, {"https_proxy", "http://p2:1"}}, "p2", "https_proxy"},
+      {&https, std::nullopt, {{"HTTPS_PROXY", "http://p1:1"}, {"NO_PROXY", "awork.com"}}, std::nullopt, "NO_PROXY"},
+      {&https, std::nullopt, {{"HTTPS_PROXY", "http://p1:1"}, {"no_proxy", "other.com"}}, "p1", "HTTPS_PROXY"},
+      {&https, std::string("http://p3:1"), {{"HTTPS_PROXY", "http://p1:1"}}, "p3", ""},
+      {&https, std::string(""), {{"HTTPS_PROXY", "http://p1:1"}}, std::nullopt, ""},
+      {&http, std::nullopt, {{"HTTP_PROXY", "http://p1:1"}}, std::nullopt, ""},  // httpoxy: never HTTP_PROXY
+      {&http, std::nullopt, {{"http_proxy", "http://p4:1"}}, "p4", "http_proxy"},
+  };
+  for (const auto& r : rows) {
+    const auto choice = choose_proxy(*r.target, r.explicit_proxy, env_of(r.env));
+    SCOPED_TRACE(r.target->display() + " explicit=" + r.explicit_proxy.value_or("(none)"));
+    EXPECT_EQ(choice.proxy ? std::optional(choice.proxy->host) : std::nullopt, r.host);
+    EXPECT_EQ(choice.variable, r.variable);
+    EXPECT_EQ(proxy_for(*r.target, r.explicit_proxy, env_of(r.env)).has_value(), r.host.has_value());
+  }
+}

@@ -1,6 +1,7 @@
 #pragma once
 // Command line, environment and config file: everything a run is told.
 
+#include "awork_mcp/check/setting_origin.hpp"
 #include "awork_mcp/core/endpoint.hpp"
 #include "awork_mcp/core/proxy.hpp"
 #include "awork_mcp/core/request_builder.hpp"
@@ -30,6 +31,19 @@ struct sign_in_config {
   std::chrono::milliseconds timeout{std::chrono::minutes(3)};
 };
 
+/// Where the settings that `awork-mcp check` reports came from.
+struct config_provenance {
+  setting_origin url = setting_origin::built_in;
+  setting_origin protocol = setting_origin::built_in;
+  /// Of --proxy (the command line or the config file); a proxy from the environment is told
+  /// apart by choose_proxy.
+  setting_origin proxy = setting_origin::built_in;
+  /// How the API key was given: "--api-key-file", "AWORK_API_KEY_FILE", "api-key-file in the
+  /// config file", "--api-key", "api-key in the config file" or "AWORK_API_KEY"; empty: no key.
+  std::string api_key_via;
+  std::string api_key_file;  ///< the file the key was read from
+};
+
 struct bridge_config {
   std::string url{awork_default_url};
   endpoint server;
@@ -53,6 +67,7 @@ struct bridge_config {
   tool_filter_config tools;  ///< --allow-tool, --deny-tool, --read-only
   spdlog::level::level_enum log_level = spdlog::level::warn;
   std::string log_file;
+  config_provenance provenance;
 };
 
 /// What `awork-mcp install CLIENT` and `awork-mcp uninstall CLIENT` are asked to do.
@@ -66,8 +81,9 @@ struct install_request {
 
 /// What main should do after reading the command line.
 struct command_line_result {
-  enum class action { run, login, logout, status, install, uninstall, exit } what = action::run;
+  enum class action { run, login, logout, status, install, uninstall, check, exit } what = action::run;
   int exit_code = 0;
+  bool check_json = false;  ///< `check --json`
   bridge_config config;
   install_request install;
 };

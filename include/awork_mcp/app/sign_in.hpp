@@ -7,6 +7,8 @@
 #include "awork_mcp/auth/oauth_http.hpp"
 #include "awork_mcp/auth/token_store.hpp"
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -19,6 +21,11 @@ struct sign_in_kit {
   token_store store;
   oauth_flow flow;
 };
+
+/// Where the stored sign-ins live: config_dir()/oauth (empty when there is no config directory).
+std::filesystem::path sign_in_store_dir();
+/// A moment as local time for people: "2026-12-01 14:00 CET".
+std::string local_time_text(std::chrono::system_clock::time_point t);
 
 int run_login(const bridge_config& config);
 int run_logout(const bridge_config& config);

@@ -60,6 +60,8 @@ class http_response {
   std::string_view header(std::string_view name) const;
   /// Every field of that name, joined by ", " (WWW-Authenticate may come as several).
   std::string header_values(std::string_view name) const;
+  /// Every field, in the order received, names as the server wrote them.
+  header_list fields() const;
   std::string media_type() const;
 
   /// A stream may run for hours: lifts the body limit (the SSE parser bounds each event instead).
@@ -117,6 +119,9 @@ class http_client {
   /// How many TLS handshakes were made, and how many of them resumed a session.
   std::size_t handshakes() const { return handshakes_; }
   std::size_t resumed_handshakes() const { return resumed_handshakes_; }
+  /// Takes a connection opened elsewhere to this server (`awork-mcp check` opens one step by step
+  /// to time each) into the pool: the next request goes on it.
+  void adopt(std::unique_ptr<http_connection> connection);
   const endpoint& server() const { return server_; }
 
  private:
