@@ -69,10 +69,13 @@ echo "testing $root/build/windows/awork-mcp.exe under $("$wine" --version)"
 #    process that takes wine's ~100 ms to start: *connect_timeout_counts_a_slow_tcp_connect*
 #  - POSIX file modes of the sign-in store (0700/0600): Windows keeps it private by the ACLs of
 #    the user's profile: *the_store_is_private_to_the_user*
+#  - `awork-mcp install` into editors' files under a Linux fixture home ($HOME, $XDG_CONFIG_HOME,
+#    POSIX modes and symbolic links): the Windows locations (%APPDATA%, %USERPROFILE%) are the
+#    unit tables' part: install_test.*
 integration_filter='*'
 integration_filter+=':-*sigterm*:*stdin_can_be_a_terminal*:*parent_dies*'
 integration_filter+=':*uppercase_http_proxy_alone_is_ignored*:*connect_timeout_counts_a_slow_tcp_connect*'
-integration_filter+=':*the_store_is_private_to_the_user*'
+integration_filter+=':*the_store_is_private_to_the_user*:install_test.*'
 e2e_filter='server_everything.*:http_sse.*'
 windows_filter='*'
 # At least this many must run (a renamed or lost test must not shrink the set unnoticed).

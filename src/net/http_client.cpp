@@ -166,8 +166,13 @@ std::unique_ptr<http_connection> http_client::take_idle(bool warm_only) {
     if (warm_only && !idle_[i]->warm) continue;
     auto connection = std::move(idle_[i]);
     idle_.erase(idle_.begin() + static_cast<std::ptrdiff_t>(i));
-    // Retired before the server's keep-alive timer would close it under a request in flight.
-    if (now - connection->idle_since < connection->reuse_limit && !platform::closed_by_peer(connection->tcp().socket())) return connection;
+    // Retired before the server's keep-alive timer would close it under a request in flight. Bytes
+    // waiting on a TLS connection that has carried nothing yet are the server's session tickets
+    // (TLS 1.3 sends them after the handshake), not a sign that it went away.
+    const bool tickets_likely = connection->warm && std::holds_alternative<http_connection::tls_stream>(connection->stream);
+    if (now - connection->idle_since < connection->reuse_limit &&
+        !platform::closed_by_peer(connection->tcp().socket(), tickets_likely))
+      return connection;
   }
   return nullptr;
 }
@@ -198,7 +203,10 @@ awaitable<void> http_client::open_warm_connection() {
 
 void http_client::close_idle() { idle_.clear(); }
 
-void http_client::adopt(std::unique_ptr<http_connection> connection) { release(std::move(connection), std::nullopt); }
+void http_client::adopt(std::unique_ptr<http_connection> connection) {
+  release(std::move(connection), std::nullopt);
+  if (!idle_.empty()) idle_.back()->warm = true;  // it has carried no request yet
+}
 
 awaitable<outcome<tcp::resolver::results_type>> http_client::resolve(const std::string& host, const std::string& port,
                                                                      clock::time_point deadline) {

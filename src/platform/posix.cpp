@@ -42,10 +42,11 @@ void enable_tcp_keepalive(tcp::socket& socket, std::chrono::seconds idle) {
 #endif
 }
 
-bool closed_by_peer(tcp::socket& socket) {
+bool closed_by_peer(tcp::socket& socket, bool bytes_waiting_are_fine) {
   if (!socket.is_open()) return true;
   char byte;
   auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return !bytes_waiting_are_fine;
   return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 

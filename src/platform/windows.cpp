@@ -29,7 +29,7 @@ void enable_tcp_keepalive(tcp::socket& socket, std::chrono::seconds idle) {
              nullptr);
 }
 
-bool closed_by_peer(tcp::socket& socket) {
+bool closed_by_peer(tcp::socket& socket, bool bytes_waiting_are_fine) {
   if (!socket.is_open()) return true;
   const SOCKET s = socket.native_handle();
   // Nothing to read (no EOF, no stray bytes) means the connection is as it was left.
@@ -41,7 +41,9 @@ bool closed_by_peer(tcp::socket& socket) {
   if (ready == 0) return false;
   if (ready < 0) return true;
   char byte;
-  return ::recv(s, &byte, 1, MSG_PEEK) != SOCKET_ERROR || ::WSAGetLastError() != WSAEWOULDBLOCK;
+  const int n = ::recv(s, &byte, 1, MSG_PEEK);
+  if (n > 0) return !bytes_waiting_are_fine;
+  return n != SOCKET_ERROR || ::WSAGetLastError() != WSAEWOULDBLOCK;
 }
 
 void ignore_broken_pipes() {}  // Windows has no SIGPIPE: a closed pipe or socket is an error code

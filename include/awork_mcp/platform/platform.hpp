@@ -18,9 +18,9 @@ namespace awork_mcp::platform {
 /// probe intervals instead of never.
 void enable_tcp_keepalive(tcp::socket& socket, std::chrono::seconds idle);
 
-/// Whether an idle pooled socket was closed by the server meanwhile (it reads as EOF or has
-/// stray bytes): such a socket is not reused.
-bool closed_by_peer(tcp::socket& socket);
+/// Whether an idle pooled socket was closed by the server meanwhile (it reads as EOF, or has stray
+/// bytes unless `bytes_waiting_are_fine`): such a socket is not reused.
+bool closed_by_peer(tcp::socket& socket, bool bytes_waiting_are_fine = false);
 
 /// Ignores SIGPIPE where it exists, so that a closed stdout or socket is an error code, not a death.
 void ignore_broken_pipes();
