@@ -2,9 +2,12 @@
 // cold start, sequential latency, throughput with many requests in flight, memory, and a large
 // result; "direct" speaks HTTP to the upstream itself, the limit a bridge can approach.
 //
-//   bench_driver --upstream URL [--rounds N] [--smoke] [--everything URL]
-//                --contender 'name=command args...' [--contender ...]
+//   bench_driver --upstream URL [--rounds N] [--smoke] [--everything URL] [--modern]
+//                --contender 'name=command args...' [--contender ...] [--may-fail NAME ...]
 // Prints a Markdown table of medians over the rounds, with ratios to the first contender.
+// --modern: the upstream speaks MCP 2026-07-28 only, and so does direct. The contenders still get
+// a 2025 initialize, as today's editors send. --may-fail NAME: a contender that fails is shown as
+// "fails" with the reason instead of ending the run.
 
 #include "awork_mcp/core/endpoint.hpp"
 #include "awork_mcp/core/sse_parser.hpp"
@@ -25,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iomanip>
@@ -61,6 +65,8 @@ struct settings {
   int stalled_calls = 40;  // large results requested at once while the reader stalls
   std::chrono::milliseconds stall{8000};
   int everything_calls = 200;
+  bool modern = false;  // the upstream speaks only MCP 2026-07-28
+  std::set<std::string> may_fail;
 };
 
 double ms_since(clock_type::time_point start) {
@@ -122,7 +128,8 @@ double tree_mb(pid_t root, const char* field) {
 
 class stdio_peer {
  public:
-  explicit stdio_peer(const std::vector<std::string>& argv) {
+  /// `stderr_path`: where the contender's stderr goes (only a diagnosis keeps it).
+  explicit stdio_peer(const std::vector<std::string>& argv, const char* stderr_path = "/dev/null") {
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC)) throw std::runtime_error("pipe");
     std::vector<char*> args;
@@ -133,8 +140,8 @@ class stdio_peer {
     if (pid_ == 0) {
       ::dup2(in[0], 0);
       ::dup2(out[1], 1);
-      int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 2);
+      int err = ::open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      ::dup2(err, 2);
       ::setpgid(0, 0);
       ::execvp(args[0], args.data());
       ::_exit(127);
@@ -222,6 +229,26 @@ std::string call_message(long long id, const char* tool, json::object arguments)
                                       {"params", {{"name", tool}, {"arguments", std::move(arguments)}}}});
 }
 
+constexpr std::string_view modern_version = "2026-07-28";
+
+/// The _meta every MCP 2026-07-28 request carries in place of the initialize handshake.
+json::object modern_meta() {
+  return {{"io.modelcontextprotocol/protocolVersion", modern_version},
+          {"io.modelcontextprotocol/clientCapabilities", json::object{}},
+          {"io.modelcontextprotocol/clientInfo", {{"name", "bench-driver"}, {"version", "1"}}}};
+}
+
+std::string modern_call_message(long long id, const char* tool, json::object arguments) {
+  return json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
+                                      {"params", {{"name", tool}, {"arguments", std::move(arguments)},
+                                                  {"_meta", modern_meta()}}}});
+}
+
+std::string discover_message(int id) {
+  return json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", "server/discover"},
+                                      {"params", {{"_meta", modern_meta()}}}});
+}
+
 void handshake(stdio_peer& peer) {
   peer.send(initialize_message(0));
   auto response = peer.next_response();
@@ -272,18 +299,40 @@ double pipelined(stdio_peer& peer, long long& next_id, int calls, int in_flight)
 
 class direct_client {
  public:
-  explicit direct_client(const awork_mcp::endpoint& ep) : ep_(ep), stream_(io_) {
+  /// `modern`: speak MCP 2026-07-28 (no handshake; _meta and Mcp-* headers on every request).
+  direct_client(const awork_mcp::endpoint& ep, bool modern) : ep_(ep), modern_(modern), stream_(io_) {
     tcp::resolver resolver(io_);
     stream_.connect(resolver.resolve(ep.host, ep.port));
     stream_.socket().set_option(tcp::no_delay(true));
   }
-  /// POSTs one message; returns the JSON-RPC reply (from a JSON or SSE body).
-  json::value post(const std::string& body) {
+  /// The first request a client sends: initialize, or server/discover for 2026-07-28.
+  json::value open() {
+    auto reply = modern_ ? post(discover_message(0), "server/discover") : post(initialize_message(0));
+    if (!reply.is_object() || !reply.as_object().contains("result"))
+      throw std::runtime_error("direct: no handshake: " + json::serialize(reply));
+    return reply;
+  }
+  /// open() and, for 2025, notifications/initialized.
+  void handshake() {
+    open();
+    if (!modern_) post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  }
+  json::value call(long long id, const char* tool, json::object arguments) {
+    if (!modern_) return post(call_message(id, tool, std::move(arguments)));
+    return post(modern_call_message(id, tool, std::move(arguments)), "tools/call", tool);
+  }
+  /// POSTs one message; returns the JSON-RPC reply (from a JSON or SSE body). `method` (and `name`)
+  /// given: the headers a 2026-07-28 request carries.
+  json::value post(const std::string& body, std::string_view method = {}, std::string_view name = {}) {
     http::request<http::string_body> req{http::verb::post, ep_.target, 11};
     req.set(http::field::host, ep_.host_header());
     req.set(http::field::content_type, "application/json");
     req.set(http::field::accept, "application/json, text/event-stream");
-    if (!session_.empty()) {
+    if (!method.empty()) {
+      req.set("MCP-Protocol-Version", modern_version);
+      req.set("Mcp-Method", method);
+      if (!name.empty()) req.set("Mcp-Name", name);
+    } else if (!session_.empty()) {
       req.set("Mcp-Session-Id", session_);
       req.set("MCP-Protocol-Version", "2025-06-18");
     }
@@ -308,6 +357,7 @@ class direct_client {
 
  private:
   awork_mcp::endpoint ep_;
+  bool modern_;
   net::io_context io_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -324,6 +374,7 @@ struct contender {
   std::string name;
   std::vector<std::string> argv;  // empty: direct
   figures results;
+  std::string failure;  // why it failed (only one named by --may-fail); it is not measured again
 };
 
 std::vector<std::string> with_url(std::vector<std::string> argv, const std::string& url) {
@@ -332,15 +383,45 @@ std::vector<std::string> with_url(std::vector<std::string> argv, const std::stri
   return argv;
 }
 
+/// Why a contender did not answer initialize, from a second start with its stderr kept (not in
+/// the measured runs, whose stderr goes to /dev/null): the last unindented line there that names
+/// an error.
+/// Node bridges print the server's refusal there and exit without an answer on stdout.
+std::string stderr_hint(const std::vector<std::string>& argv) {
+  char path[] = "/tmp/bench-stderr-XXXXXX";
+  int fd = ::mkstemp(path);
+  if (fd < 0) return {};
+  ::close(fd);
+  try {
+    stdio_peer peer(argv, path);
+    peer.send(initialize_message(0));
+    peer.next_response(20s);
+  } catch (const std::exception&) {
+  }
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (line.find("rror") != std::string::npos && !line.starts_with(" ")) last = line;  // not a stack frame or a dump
+  ::unlink(path);
+  if (last.size() > 400) last = last.substr(0, 400) + "…";
+  return last.empty() ? std::string() : "; its stderr: " + last;
+}
+
 void measure_stdio(contender& c, const settings& s) {
   auto argv = with_url(c.argv, s.upstream);
   // Cold start: spawn until the initialize response is read.
   std::vector<double> cold;
   for (int i = 0; i < s.cold_runs; ++i) {
-    stdio_peer peer(argv);
-    peer.send(initialize_message(0));
-    peer.next_response();
-    cold.push_back(ms_since(peer.started()));
+    try {
+      stdio_peer peer(argv);
+      peer.send(initialize_message(0));
+      auto response = peer.next_response();
+      cold.push_back(ms_since(peer.started()));
+      if (!response.as_object().contains("result"))
+        throw std::runtime_error("initialize answered " + json::serialize(response));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("no initialize result: " + std::string(e.what()) + stderr_hint(argv));
+    }
   }
   c.results.cold_ms.push_back(median(cold));
 
@@ -402,18 +483,18 @@ void measure_stdio(contender& c, const settings& s) {
   }
 }
 
-double direct_throughput(const awork_mcp::endpoint& ep, const std::string& session, int calls, int in_flight) {
+double direct_throughput(const awork_mcp::endpoint& ep, bool modern, const std::string& session, int calls, int in_flight) {
   // One connection per in-flight request, as a bridge's pool would hold; one thread each.
   std::atomic<int> remaining{calls};
   std::vector<std::thread> workers;
   auto start = clock_type::now();
   for (int w = 0; w < in_flight; ++w) {
     workers.emplace_back([&, w] {
-      direct_client client(ep);
+      direct_client client(ep, modern);
       client.adopt_session(session);
       long long id = 1'000'000LL * (w + 1);
       while (remaining.fetch_sub(1) > 0) {
-        auto reply = client.post(call_message(id, "echo", {{"message", "throughput"}}));
+        auto reply = client.call(id, "echo", {{"message", "throughput"}});
         check_echo(reply, id++);
       }
     });
@@ -424,12 +505,11 @@ double direct_throughput(const awork_mcp::endpoint& ep, const std::string& sessi
 
 /// Sequential echo calls straight over HTTP after a handshake; latencies after the warm-up, in ms.
 std::vector<double> direct_latencies(direct_client& client, int warmup, int calls) {
-  client.post(initialize_message(0));
-  client.post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  client.handshake();
   std::vector<double> latencies;
   for (long long id = 1; id <= warmup + calls; ++id) {
     auto start = clock_type::now();
-    auto reply = client.post(call_message(id, "echo", {{"message", "ping-pong"}}));
+    auto reply = client.call(id, "echo", {{"message", "ping-pong"}});
     if (id > warmup) latencies.push_back(ms_since(start));
     check_echo(reply, id);
   }
@@ -441,23 +521,23 @@ void measure_direct(contender& c, const settings& s) {
   std::vector<double> cold;
   for (int i = 0; i < s.cold_runs; ++i) {
     auto start = clock_type::now();
-    direct_client client(ep);
-    client.post(initialize_message(0));
+    direct_client client(ep, s.modern);
+    client.open();
     cold.push_back(ms_since(start));
   }
   c.results.cold_ms.push_back(median(cold));
-  direct_client client(ep);
+  direct_client client(ep, s.modern);
   auto latencies = direct_latencies(client, 50, s.sequential_calls);
   c.results.p50_ms.push_back(percentile(latencies, 50));
   c.results.p99_ms.push_back(percentile(latencies, 99));
-  c.results.throughput.push_back(direct_throughput(ep, client.session(), s.throughput_calls, s.in_flight));
+  c.results.throughput.push_back(direct_throughput(ep, s.modern, client.session(), s.throughput_calls, s.in_flight));
   auto start = clock_type::now();
-  auto reply = client.post(call_message(999, "blob", {{"bytes", s.big_bytes}}));
+  auto reply = client.call(999, "blob", {{"bytes", s.big_bytes}});
   c.results.big_ms.push_back(ms_since(start));
   if (reply.at("result").at("content").at(0).at("text").as_string().size() != s.big_bytes)
     throw std::runtime_error("large result truncated");
   if (!s.everything.empty()) {
-    direct_client everything(awork_mcp::parse_endpoint(s.everything));
+    direct_client everything(awork_mcp::parse_endpoint(s.everything), false);
     c.results.everything_p50_ms.push_back(percentile(direct_latencies(everything, 20, s.everything_calls), 50));
   }
 }
@@ -494,12 +574,14 @@ void report(const std::vector<contender>& all, const settings& s) {
   std::cout << "\n| figure (median of " << s.rounds << " rounds) |";
   for (auto& c : all) std::cout << " " << c.name << " |";
   // Ratios say how many times better the first contender is, whichever way "better" points.
+  // (Not for a contender that failed: there is nothing to compare.)
+  auto compared = [&](std::size_t i) { return !all[i].argv.empty() && all[i].failure.empty(); };
   for (std::size_t i = 1; i < all.size(); ++i)
-    if (!all[i].argv.empty()) std::cout << " " << all[0].name << " vs " << all[i].name << " |";
+    if (compared(i)) std::cout << " " << all[0].name << " vs " << all[i].name << " |";
   std::cout << "\n|---|";
   for (std::size_t i = 0; i < all.size(); ++i) std::cout << "---|";
   for (std::size_t i = 1; i < all.size(); ++i)
-    if (!all[i].argv.empty()) std::cout << "---|";
+    if (compared(i)) std::cout << "---|";
   std::cout << "\n";
   for (const auto& r : rows) {
     if (all[0].results.*r.field == std::vector<double>{}) continue;
@@ -508,13 +590,15 @@ void report(const std::vector<contender>& all, const settings& s) {
     for (auto& c : all) {
       auto& v = c.results.*r.field;
       medians.push_back(v.empty() ? NAN : median(v));
-      std::cout << " " << format(medians.back(), r.precision) << " |";
+      std::cout << " " << (c.failure.empty() ? format(medians.back(), r.precision) : "fails") << " |";
     }
     for (std::size_t i = 1; i < all.size(); ++i)
-      if (!all[i].argv.empty())
+      if (compared(i))
         std::cout << " " << format(r.higher_is_better ? medians[0] / medians[i] : medians[i] / medians[0], 1) << "× better |";
     std::cout << "\n";
   }
+  for (const auto& c : all)
+    if (!c.failure.empty()) std::cout << "\n" << c.name << " fails: " << c.failure << "\n";
 
   // The targets, for the bridge (first contender) against direct (last, if present).
   const auto& bridge = all.front().results;
@@ -557,6 +641,8 @@ int main(int argc, char** argv) {
     if (arg == "--upstream") s.upstream = value();
     else if (arg == "--everything") s.everything = value();
     else if (arg == "--rounds") s.rounds = std::stoi(value());
+    else if (arg == "--modern") s.modern = true;
+    else if (arg == "--may-fail") s.may_fail.insert(value());
     else if (arg == "--smoke") {
       s.rounds = 1, s.cold_runs = 1, s.sequential_calls = 20, s.throughput_calls = 100, s.flat_from = 200, s.flat_to = 400;
       s.big_bytes = 100'000, s.everything_calls = 10, s.stalled_calls = 4, s.stall = std::chrono::milliseconds(300);
@@ -575,19 +661,26 @@ int main(int argc, char** argv) {
     }
   }
   if (s.upstream.empty() || contenders.empty()) {
-    std::cerr << "usage: bench_driver --upstream URL [--everything URL] [--rounds N] [--smoke] "
-                 "--contender 'name=cmd ... {url}' ... [--direct]\n";
+    std::cerr << "usage: bench_driver --upstream URL [--everything URL] [--rounds N] [--smoke] [--modern] "
+                 "--contender 'name=cmd ... {url}' ... [--direct] [--may-fail NAME ...]\n";
     return 2;
   }
   ::signal(SIGPIPE, SIG_IGN);
   try {
     for (int round = 1; round <= s.rounds; ++round) {
       for (auto& c : contenders) {
+        if (!c.failure.empty()) continue;
         std::cerr << "round " << round << "/" << s.rounds << ": " << c.name << "\n";
-        if (c.argv.empty())
-          measure_direct(c, s);
-        else
-          measure_stdio(c, s);
+        try {
+          if (c.argv.empty())
+            measure_direct(c, s);
+          else
+            measure_stdio(c, s);
+        } catch (const std::exception& e) {
+          if (!s.may_fail.count(c.name)) throw;
+          std::cerr << c.name << " fails: " << e.what() << "\n";
+          c.failure = e.what();
+        }
       }
     }
   } catch (const std::exception& e) {

@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark in one go and prints the table: awork-mcp, mcp-remote and
 # supergateway side by side against the same upstream, with "direct" HTTP as the limit.
-#   bench/run.sh            full run (about 5 minutes on 2 cores)
-#   bench/run.sh --smoke    a few calls each, to keep the benchmark from rotting (CI runs this)
-#   bench/run.sh --rounds N more or fewer rounds (default 3)
+#   bench/run.sh              full run (about 15 minutes on 2 cores)
+#   bench/run.sh --smoke      a few calls each, to keep the benchmark from rotting (CI runs this)
+#   bench/run.sh --rounds N   more or fewer rounds (default 3)
+#   bench/run.sh --only SECTION   one section: json, sse (a 2025 upstream replying as JSON or
+#                             SSE) or modern (an upstream that speaks only MCP 2026-07-28)
 set -euo pipefail
+sections=(json sse modern)
+driver_args=()
+while (($#)); do
+  case $1 in
+    --only)
+      [[ ${2:-} =~ ^(json|sse|modern)$ ]] || { echo "bench/run.sh: --only takes json, sse or modern" >&2; exit 2; }
+      sections=("$2")
+      shift 2 ;;
+    *) driver_args+=("$1"); shift ;;
+  esac
+done
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/install-deps.sh --tests
@@ -39,11 +52,14 @@ start_upstream() {
 
 free_port() { "$node22" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
-everything_port=$(free_port)
-PORT=$everything_port "$node22" tests/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js streamableHttp \
-  >/dev/null 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$everything_port") 2>/dev/null && break; sleep 0.1; done
+# server-everything is measured in the json section only.
+if [[ " ${sections[*]} " == *" json "* ]]; then
+  everything_port=$(free_port)
+  PORT=$everything_port "$node22" tests/peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js streamableHttp \
+    >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$everything_port") 2>/dev/null && break; sleep 0.1; done
+fi
 
 contenders=(
   --contender "awork-mcp=$root/build/release/awork-mcp --url {url}"
@@ -52,13 +68,34 @@ contenders=(
   --contender "supergateway=$node22 $root/bench/node_modules/supergateway/dist/index.js --streamableHttp {url}"
 )
 
+# Against a server that speaks only 2026-07-28, the driver still opens with a 2025 initialize, as
+# today's editors do; direct speaks 2026-07-28 itself. mcp-remote reaches such a server only with
+# --protocol auto; without it (as above), and supergateway (whose SDK client knows only the
+# initialize handshake), fail. A peer that fails is shown so, with the reason, instead of
+# ending the run.
+modern_contenders=(
+  --contender "awork-mcp=$root/build/release/awork-mcp --url {url}"
+  --direct
+  --contender "mcp-remote --protocol auto=$node22 $root/bench/node_modules/mcp-remote/dist/proxy.js {url} --allow-http --protocol auto"
+  --contender "mcp-remote=$node22 $root/bench/node_modules/mcp-remote/dist/proxy.js {url} --allow-http"
+  --contender "supergateway=$node22 $root/bench/node_modules/supergateway/dist/index.js --streamableHttp {url}"
+  --may-fail "mcp-remote --protocol auto" --may-fail mcp-remote --may-fail supergateway
+)
+
 echo "# awork-mcp benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), Node.js $("$node22" --version)"
-for mode in json sse; do
+for mode in "${sections[@]}"; do
   start_upstream "$mode"
-  port=$upstream_port
   echo
-  echo "## upstream replies as $mode"
-  extra=()
-  [[ $mode == json ]] && extra=(--everything "http://127.0.0.1:$everything_port/mcp")
-  build/release/bench/bench_driver --upstream "http://127.0.0.1:$port/mcp" "${extra[@]}" "${contenders[@]}" "$@"
+  case $mode in
+    json)
+      echo "## upstream replies as json"
+      args=(--everything "http://127.0.0.1:$everything_port/mcp" "${contenders[@]}") ;;
+    sse)
+      echo "## upstream replies as sse"
+      args=("${contenders[@]}") ;;
+    modern)
+      echo "## upstream is an MCP 2026-07-28 server"
+      args=(--modern "${modern_contenders[@]}") ;;
+  esac
+  build/release/bench/bench_driver --upstream "http://127.0.0.1:$upstream_port/mcp" "${args[@]}" "${driver_args[@]}"
 done
