@@ -40,33 +40,13 @@ std::string make_private_dir(const std::filesystem::path& dir) {
   return {};
 }
 
-std::string write_private_file(const std::filesystem::path& path, std::string_view content) {
-  if (auto error = make_private_dir(path.parent_path()); !error.empty()) return error;
-  std::string temp = path.string() + ".XXXXXX";
-  const int fd = ::mkstemp(temp.data());  // 0600 by definition
-  if (fd < 0) return errno_text("cannot create a file beside", path);
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const auto n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    written += static_cast<std::size_t>(n);
-  }
-  const bool synced = written == content.size() && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || ::rename(temp.c_str(), path.c_str()) != 0) {
-    auto error = errno_text("cannot write", path);
-    ::unlink(temp.c_str());
-    return error;
-  }
-  return {};
-}
+namespace {
 
-std::string write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  struct stat existing {};
-  const mode_t mode = ::stat(path.c_str(), &existing) == 0 ? (existing.st_mode & 07777) : 0600;
+/// Replaces `path` with `content` through a temporary file beside it, flushed to disk and given
+/// `mode` before the rename, so a reader sees the old file or the new one, never a part.
+std::string replace_file(const std::filesystem::path& path, std::string_view content, mode_t mode) {
   std::string temp = path.string() + ".XXXXXX";
-  const int fd = ::mkstemp(temp.data());  // 0600 until it has the mode of the file it replaces
+  const int fd = ::mkstemp(temp.data());  // 0600 until it gets `mode`
   if (fd < 0) return errno_text("cannot create a file beside", path);
   std::size_t written = 0;
   while (written < content.size()) {
@@ -83,6 +63,19 @@ std::string write_file_atomically(const std::filesystem::path& path, std::string
     return error;
   }
   return {};
+}
+
+}  // namespace
+
+std::string write_private_file(const std::filesystem::path& path, std::string_view content) {
+  if (auto error = make_private_dir(path.parent_path()); !error.empty()) return error;
+  return replace_file(path, content, 0600);
+}
+
+std::string write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  struct stat existing {};
+  const mode_t mode = ::stat(path.c_str(), &existing) == 0 ? (existing.st_mode & 07777) : 0600;
+  return replace_file(path, content, mode);
 }
 
 std::filesystem::path executable_path() {

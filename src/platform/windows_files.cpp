@@ -35,20 +35,7 @@ std::string make_private_dir(const std::filesystem::path& dir) {
 
 std::string write_private_file(const std::filesystem::path& path, std::string_view content) {
   if (auto error = make_private_dir(path.parent_path()); !error.empty()) return error;
-  auto temp = path;
-  temp += L".tmp" + std::to_wstring(::GetCurrentProcessId());
-  HANDLE file = ::CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (file == INVALID_HANDLE_VALUE) return last_error_text("cannot create a file beside", path);
-  DWORD written = 0;
-  const bool ok = ::WriteFile(file, content.data(), static_cast<DWORD>(content.size()), &written, nullptr) &&
-                  written == content.size() && ::FlushFileBuffers(file);
-  ::CloseHandle(file);
-  if (!ok || !::MoveFileExW(temp.c_str(), path.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-    auto error = last_error_text("cannot write", path);
-    ::DeleteFileW(temp.c_str());
-    return error;
-  }
-  return {};
+  return write_file_atomically(path, content);  // the profile's ACLs keep it private
 }
 
 std::string write_file_atomically(const std::filesystem::path& path, std::string_view content) {
