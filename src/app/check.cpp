@@ -267,11 +267,7 @@ awaitable<std::unique_ptr<http_connection>> checker::tcp_step(const tcp::resolve
   f.via_proxy = proxy.has_value();
   f.target = proxy ? host_port(proxy->host, proxy->port) : host_port(config_.server.host, config_.server.port);
   f.timeout = config_.connect_timeout;
-  std::unique_ptr<http_connection> connection;
-  if (tls_)
-    connection = std::make_unique<http_connection>(std::in_place_type<http_connection::tls_stream>, executor_, *tls_);
-  else
-    connection = std::make_unique<http_connection>(std::in_place_type<beast::tcp_stream>, executor_);
+  auto connection = new_connection(executor_, tls_.get());
 
   auto& socket = connection->tcp();
   socket.expires_after(config_.connect_timeout);

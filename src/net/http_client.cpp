@@ -48,6 +48,11 @@ void http_connection::expires_after(std::chrono::milliseconds timeout) {
     tcp().expires_never();
 }
 
+std::unique_ptr<http_connection> new_connection(net::any_io_executor ex, ssl::context* tls) {
+  if (tls) return std::make_unique<http_connection>(std::in_place_type<http_connection::tls_stream>, ex, *tls);
+  return std::make_unique<http_connection>(std::in_place_type<beast::tcp_stream>, ex);
+}
+
 ssl::context make_tls_context(const std::string& ca_file) {
   ssl::context ctx(ssl::context::tls_client);
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -234,11 +239,7 @@ awaitable<outcome<std::unique_ptr<http_connection>>> http_client::connect() {
   const auto& [host, port] = proxy_ ? std::pair(proxy_->host, proxy_->port) : std::pair(server_.host, server_.port);
   auto endpoints = co_await resolve(host, port, deadline);
   if (!endpoints) co_return std::move(endpoints.failure());
-  std::unique_ptr<http_connection> connection;
-  if (tls_)
-    connection = std::make_unique<http_connection>(std::in_place_type<http_connection::tls_stream>, executor_, *tls_);
-  else
-    connection = std::make_unique<http_connection>(std::in_place_type<beast::tcp_stream>, executor_);
+  auto connection = new_connection(executor_, tls_);
 
   auto& socket = connection->tcp();
   socket.expires_at(deadline);

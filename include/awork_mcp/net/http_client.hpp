@@ -45,6 +45,9 @@ struct http_connection {
 
 class http_client;
 
+/// A socket not yet connected: TLS over TCP with `tls`, plain TCP without.
+std::unique_ptr<http_connection> new_connection(net::any_io_executor ex, ssl::context* tls);
+
 /// A response whose head has arrived. Destroying it returns the connection to the pool when
 /// the body was read to its end and the server allows keep-alive.
 class http_response {
