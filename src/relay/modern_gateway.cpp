@@ -44,7 +44,7 @@ int server_error_code(const upstream_failure& failure) {
 }  // namespace
 
 modern_gateway::modern_gateway(net::any_io_executor ex, const bridge_config& config, upstream& server, deliver_fn emit)
-    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), editor_answered_(ex) {}
+    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), editor_answered_(ex), large_answer_(ex) {}
 
 std::string modern_gateway::next_internal_id(std::string_view kind) {
   return "awork-mcp/" + std::string(kind) + "/" + std::to_string(++serial_);
@@ -69,6 +69,9 @@ awaitable<modern_gateway::exchange_outcome> modern_gateway::send_in(const outgoi
   const std::string key = message.keys.empty() ? std::string() : message.keys.front();
   const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
     if (m.kind == message_kind::response && id_key(m.id) == key) {
+      // Waited for while upstream still holds its own large-reply turn: one large answer is read
+      // and one is on its way to the editor, never more.
+      if (line.size() > large_reply_threshold) outcome.large_hold = co_await large_answer_.acquire();
       outcome.response = std::move(line);
       co_return;
     }
@@ -307,6 +310,7 @@ awaitable<void> modern_gateway::forward(const outgoing& message) {
     }
     if (may_ask_for_input(method)) {
       if (auto inputs = parse_input_required(line)) {
+        outcome.large_hold.release();  // the editor may take its time to answer
         if (round >= max_input_rounds) {
           const auto refusal =
               refused("the server asked for input more than " + std::to_string(max_input_rounds) + " times");
@@ -485,6 +489,7 @@ awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& firs
   if (!outcome.response || !member_text(*outcome.response, "result")) co_return false;
   legacy_session_ = session_headers{outcome.session_id, nested_string(*outcome.response, "result", "protocolVersion")};
   legacy_initialize_line_ = std::move(*outcome.response);
+  outcome.large_hold.release();
 
   const outgoing initialized{R"({"jsonrpc":"2.0","method":"notifications/initialized"})", message_kind::notification,
                              "notifications/initialized", {}, {}, {}};

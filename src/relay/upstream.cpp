@@ -13,8 +13,6 @@ namespace awork_mcp {
 namespace {
 
 constexpr std::size_t max_error_body_bytes = 64 * 1024;
-// Replies up to this size are read by everyone at once; past it, one at a time.
-constexpr std::size_t large_reply_threshold = 256 * 1024;
 constexpr auto end_session_timeout = std::chrono::milliseconds(2000);
 constexpr std::size_t warm_connections = 2;
 

@@ -55,24 +55,24 @@ constexpr std::size_t rss_limit = 400u << 20;  // ASan's allocator and shadow me
 constexpr std::size_t rss_limit = 64u << 20;
 #endif
 
+constexpr std::size_t large_result_bytes = 5u << 20;
+
 }  // namespace
 
-TEST_F(bridge_test, slow_reader_does_not_make_the_bridge_buffer_every_large_result) {
+class stalled_reader_test : public bridge_test {
+ protected:
+  // 40 calls of 5 MB each while nobody reads stdout for 8 s: the peak stays bounded, and then
+  // every answer arrives whole, once.
+  void expect_bounded_memory_with_a_stalled_reader();
+};
+
+void stalled_reader_test::expect_bounded_memory_with_a_stalled_reader() {
   constexpr int calls = 40;
-  constexpr std::size_t result_bytes = 5u << 20;
-  mcp.on_post = [](const auto&, server_reply& reply, const json::object& msg) {
-    if (!has_method(msg, "tools/call")) return false;
-    answer_large(reply, msg.at("id").as_int64(), result_bytes);
-    return true;
-  };
-  start_bridge();
-  ASSERT_TRUE(handshake().as_object().contains("result"));
   for (int i = 0; i < calls; ++i) bridge->send(request_line(100 + i, "tools/call", {{"name", "big"}}));
   // The editor is busy: nobody reads stdout for a while.
   std::this_thread::sleep_for(8s);
   const auto peak = peak_rss_bytes(bridge->pid());
   ASSERT_GT(peak, 0u) << "cannot read VmHWM of the bridge";
-  RecordProperty("peak_rss_mb", std::to_string(peak >> 20));
   std::printf("peak RSS of the bridge with a stalled reader: %zu MB\n", peak >> 20);
   EXPECT_LT(peak, rss_limit) << "peak RSS " << (peak >> 20) << " MB while " << posts_with_method("tools/call").size()
                              << " results of 5 MB waited for a slow reader";
@@ -86,13 +86,59 @@ TEST_F(bridge_test, slow_reader_does_not_make_the_bridge_buffer_every_large_resu
     auto id = v.at("id").as_int64();
     EXPECT_TRUE(seen.insert(id).second) << "id " << id << " answered twice";
     const auto& text = v.at("result").at("content").at(0).at("text").as_string();
-    ASSERT_EQ(text.size(), result_bytes) << "id " << id;
+    ASSERT_EQ(text.size(), large_result_bytes) << "id " << id;
     std::size_t bad = 0;
     for (std::size_t k = 0; k < text.size(); ++k)
       if (text[k] != text_byte(id, k)) ++bad;
     EXPECT_EQ(bad, 0u) << "id " << id << " has damaged bytes";
   }
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(calls));
+}
+
+TEST_F(stalled_reader_test, slow_reader_does_not_make_the_bridge_buffer_every_large_result) {
+  mcp.on_post = [](const auto&, server_reply& reply, const json::object& msg) {
+    if (!has_method(msg, "tools/call")) return false;
+    answer_large(reply, msg.at("id").as_int64(), large_result_bytes);
+    return true;
+  };
+  start_bridge();
+  ASSERT_TRUE(handshake().as_object().contains("result"));
+  expect_bounded_memory_with_a_stalled_reader();
+}
+
+// The same against a 2026-07-28 server, where the bridge holds each answer until the retry rules
+// (input_required) have looked at it: that hold must not let every answer pile up.
+TEST_F(stalled_reader_test, slow_reader_does_not_make_the_bridge_buffer_every_large_result_of_a_2026_07_28_server) {
+  mcp.on_request = [](const test_support::request& req, server_reply& reply) {
+    if (req.method() != test_support::http::verb::post) {
+      reply.empty(405);
+      return true;
+    }
+    const auto msg = json::parse(req.body()).as_object();
+    const auto id = msg.contains("id") ? json::serialize(msg.at("id")) : std::string("null");
+    if (has_method(msg, "server/discover")) {
+      reply.json(200, R"({"jsonrpc":"2.0","id":)" + id +
+                          R"(,"result":{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{}},)"
+                          R"("_meta":{"io.modelcontextprotocol/serverInfo":{"name":"modern-big","version":"1"}}}})");
+    } else if (has_method(msg, "tools/list")) {
+      reply.json(200, R"({"jsonrpc":"2.0","id":)" + id + R"(,"result":{"tools":[{"name":"big","inputSchema":{"type":"object"}}]}})");
+    } else if (has_method(msg, "tools/call")) {
+      answer_large(reply, msg.at("id").as_int64(), large_result_bytes);
+    } else if (has_method(msg, "subscriptions/listen")) {
+      reply.start_sse();
+      for (int i = 0; i < 500 && !reply.peer_gone(); ++i) std::this_thread::sleep_for(20ms);
+      reply.cut();
+    } else {
+      reply.json(404, R"({"jsonrpc":"2.0","id":)" + id + R"(,"error":{"code":-32601,"message":"Method not found"}})");
+    }
+    return true;
+  };
+  start_bridge();
+  bridge->send(initialize_line(1, "2025-06-18"));
+  auto init = read_response(1);
+  ASSERT_EQ(init.at("result").at("serverInfo").at("name"), "modern-big") << init << bridge->stderr_text();
+  bridge->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  expect_bounded_memory_with_a_stalled_reader();
 }
 
 TEST_F(bridge_test, result_over_max_message_bytes_is_an_error_for_that_id_and_the_bridge_goes_on) {

@@ -49,6 +49,9 @@ class modern_gateway {
     std::optional<std::string> response;  ///< the response line for the awaited id
     std::optional<upstream_failure> failure;
     std::string session_id;  ///< the reply's Mcp-Session-Id (a legacy server's handshake)
+    /// Held while a large response waits here to be written to the editor: the next large one
+    /// is not read meanwhile, so a stalled editor slows the server instead of filling memory.
+    async_mutex::lock large_hold;
   };
   /// One request to the server under the id of `message`, stateless (2026-07-28); notifications on
   /// its stream go to the editor, the response is returned.
@@ -107,6 +110,8 @@ class modern_gateway {
   };
   std::map<std::string, editor_answer> editor_answers_;
   async_event editor_answered_;
+  /// One large response at a time between its capture and its delivery (see large_hold).
+  async_mutex large_answer_;
 };
 
 }  // namespace awork_mcp

@@ -24,6 +24,9 @@
 
 namespace awork_mcp {
 
+/// Replies up to this size are read by everyone at once; past it, one at a time (see large_reply_).
+inline constexpr std::size_t large_reply_threshold = 256 * 1024;
+
 /// A message on its way to the server.
 struct outgoing {
   std::string body;
