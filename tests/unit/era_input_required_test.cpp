@@ -80,6 +80,9 @@ TEST(era_input_required, other_responses_are_not_input_required) {
            std::string(R"({"jsonrpc":"2.0","id":3,"error":{"code":-32603,"message":"resultType input_required"}})"),
            std::string(R"({"jsonrpc":"2.0","id":3,"result":{"resultType":"input_required"})"),
            std::string(R"([{"jsonrpc":"2.0","id":3,"result":{"resultType":"input_required"}}])"),
+           // input_required, but the line around it is not JSON (the check comes after the scan)
+           std::string(R"({"jsonrpc":"2.0","id":3,"result":{"resultType":"input_required"},})"),
+           std::string(R"({"jsonrpc":"2.0","id":3,"result":{"resultType":"input_required","x":tru}})"),
            std::string("garbage"),
            std::string(""),
        })
