@@ -160,6 +160,8 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   auto* login = app.add_subcommand("login", "Sign in with the browser (OAuth) and store the tokens");
   auto* logout = app.add_subcommand("logout", "Forget the stored sign-in and revoke it where the server allows");
   auto* status = app.add_subcommand("status", "Show the stored sign-in: server, issuer, client, scopes, expiry");
+  // `awork-mcp login --no-browser`: the options of a run may follow these commands too.
+  for (auto* command : {login, logout, status}) command->fallthrough();
 
   // Putting this bridge into an editor's MCP configuration, and taking it out again.
   auto& request = result.install;

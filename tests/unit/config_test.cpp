@@ -84,6 +84,13 @@ TEST(config, sign_in_commands_and_options) {
   EXPECT_EQ(r.config.sign_in.scope, "a b");
   EXPECT_EQ(r.config.sign_in.redirect_port, 8400);
   EXPECT_FALSE(r.config.sign_in.open_browser);
+  // The README writes `awork-mcp login --no-browser`: options may follow the command too.
+  auto after = parse({"login", "--no-browser", "--url", "http://127.0.0.1:9/mcp"});
+  ASSERT_EQ(after.what, command_line_result::action::login);
+  EXPECT_FALSE(after.config.sign_in.open_browser);
+  EXPECT_EQ(after.config.server.port, "9");
+  EXPECT_EQ(parse({"logout", "--url", "http://127.0.0.1:9/mcp"}).what, command_line_result::action::logout);
+  EXPECT_EQ(parse({"status", "--url", "http://127.0.0.1:9/mcp"}).what, command_line_result::action::status);
   // A secret without its client is a mistake, not something to ignore.
   EXPECT_EQ(parse({"--client-secret", "s"}).exit_code, 2);
 }
