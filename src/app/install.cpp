@@ -154,6 +154,13 @@ int run_install(const bridge_config& config, const install_request& request) {
     std::cerr << "awork-mcp: cannot tell where this program is, to name it in the entry\n";
     return 1;
   }
+  if (const auto stable = install::unversioned_executable(wanted.executable); !stable.empty()) {
+    // Homebrew runs us from a versioned Cellar directory that the next upgrade deletes; its
+    // unversioned link stays, if it is there and leads to this very program.
+    std::error_code ec;
+    if (fs::equivalent(platform::path_from_utf8(stable), platform::path_from_utf8(wanted.executable), ec))
+      wanted.executable = stable;
+  }
   auto absolute = [](const std::string& p) {
     std::error_code ec;
     const auto full = fs::absolute(platform::path_from_utf8(p), ec);

@@ -1,6 +1,7 @@
 #include "awork_mcp/install/entry_plan.hpp"
 
 #include <array>
+#include <vector>
 #include <ostream>
 
 namespace awork_mcp::install {
@@ -144,6 +145,25 @@ entry_plan plan_entry(const client_layout& layout, const entry_request& request)
   }
   plan.entry.value = std::move(value);
   return plan;
+}
+
+std::string unversioned_executable(std::string_view executable) {
+  constexpr std::string_view cellar = "/Cellar/";
+  const auto at = executable.rfind(cellar);
+  if (at == std::string_view::npos || at == 0) return {};
+  // <formula>/<version>/bin/<program>: exactly four parts, none of them empty.
+  std::vector<std::string_view> parts;
+  for (std::string_view rest = executable.substr(at + cellar.size()); !rest.empty();) {
+    const auto slash = rest.find('/');
+    parts.push_back(rest.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+    if (rest.empty()) parts.emplace_back();
+  }
+  if (parts.size() != 4 || parts[2] != "bin") return {};
+  for (auto part : parts)
+    if (part.empty()) return {};
+  return std::string(executable.substr(0, at)) + "/bin/" + std::string(parts[3]);
 }
 
 }  // namespace awork_mcp::install

@@ -56,8 +56,10 @@ class install_test : public ::testing::Test {
                                          {"XDG_CONFIG_HOME", (home / ".config").string()},
                                          {"AWORK_MCP_CONFIG_DIR", config_dir.string()}};
 
-  run_result run(std::vector<std::string> args, std::map<std::string, std::string> extra_env = {}) {
+  run_result run(std::vector<std::string> args, std::map<std::string, std::string> extra_env = {},
+                 std::vector<std::string> command = {}) {
     bridge_process::options opts;
+    opts.command = std::move(command);
     opts.args = std::move(args);
     opts.env = env;
     for (auto& [k, v] : extra_env) opts.env[k] = v;
@@ -144,6 +146,37 @@ TEST_F(install_test, claude_desktop_new_file_then_nothing_to_do) {
   EXPECT_NE(second.out.find("already there as it would be written"), std::string::npos) << second.out;
   EXPECT_EQ(files(), before) << "a second run writes nothing";
   EXPECT_EQ(fs::last_write_time(file), mtime);
+}
+
+// Homebrew starts the program from <prefix>/Cellar/<formula>/<version>/bin, which the next
+// upgrade deletes: the entry names <prefix>/bin's link instead, when it leads to this program.
+TEST_F(install_test, a_homebrew_install_is_named_by_its_unversioned_link) {
+  store_sign_in();
+  const auto prefix = home / "homebrew";
+  const auto cellar_binary = prefix / "Cellar" / "awork-mcp" / "1.4.0" / "bin" / "awork-mcp";
+  fs::create_directories(cellar_binary.parent_path());
+  fs::copy_file(this_binary(), cellar_binary);
+  fs::permissions(cellar_binary, fs::perms::owner_all);
+  const auto file = home / ".config" / "Claude" / "claude_desktop_config.json";
+  const auto command_in = [&] { return parse_file(file).at("mcpServers").at("awork").at("command").as_string(); };
+
+  // No link yet: the Cellar path is all there is.
+  auto unlinked = run({"install", "claude-desktop"}, {}, {cellar_binary.string()});
+  ASSERT_EQ(unlinked.exit_code, 0) << unlinked.err;
+  EXPECT_EQ(command_in(), cellar_binary.string());
+
+  fs::create_directories(prefix / "bin");
+  fs::create_symlink(cellar_binary, prefix / "bin" / "awork-mcp");
+  auto linked = run({"install", "claude-desktop"}, {}, {cellar_binary.string()});
+  ASSERT_EQ(linked.exit_code, 0) << linked.err;
+  EXPECT_EQ(command_in(), (prefix / "bin" / "awork-mcp").string());
+
+  // A link that leads to another program is not this one.
+  fs::remove(prefix / "bin" / "awork-mcp");
+  fs::create_symlink(this_binary(), prefix / "bin" / "awork-mcp");
+  auto elsewhere = run({"install", "claude-desktop"}, {}, {cellar_binary.string()});
+  ASSERT_EQ(elsewhere.exit_code, 0) << elsewhere.err;
+  EXPECT_EQ(command_in(), cellar_binary.string());
 }
 
 TEST_F(install_test, claude_desktop_keeps_the_other_servers_and_backs_the_file_up) {

@@ -163,3 +163,26 @@ TEST(install_entry, bridge_options_that_name_files_become_absolute) {
   EXPECT_EQ(option_value({"--urls", "x"}, "--url"), "");
   EXPECT_EQ(option_value({"--url"}, "--url"), "");
 }
+
+TEST(install_entry, a_homebrew_cellar_path_becomes_the_one_that_survives_upgrades) {
+  struct row {
+    const char* executable;
+    const char* unversioned;
+  };
+  for (const auto& r : std::vector<row>{
+           {"/opt/homebrew/Cellar/awork-mcp/1.4.0/bin/awork-mcp", "/opt/homebrew/bin/awork-mcp"},
+           {"/usr/local/Cellar/awork-mcp/1.4.0_1/bin/awork-mcp", "/usr/local/bin/awork-mcp"},
+           {"/home/linuxbrew/.linuxbrew/Cellar/awork-mcp/HEAD-04253b9/bin/awork-mcp",
+            "/home/linuxbrew/.linuxbrew/bin/awork-mcp"},
+           {"/usr/bin/awork-mcp", ""},
+           {"/opt/homebrew/bin/awork-mcp", ""},
+           {"/opt/homebrew/Cellar/awork-mcp/1.4.0/libexec/awork-mcp", ""},  // not bin/
+           {"/opt/homebrew/Cellar/awork-mcp/1.4.0/bin/x/awork-mcp", ""},
+           {"/opt/homebrew/Cellar/awork-mcp/bin/awork-mcp", ""},
+           {"/opt/homebrew/Cellar/awork-mcp//bin/awork-mcp", ""},
+           {"/opt/homebrew/Cellar/awork-mcp/1.4.0/bin/", ""},
+           {"/Cellar/awork-mcp/1.4.0/bin/awork-mcp", ""},  // no prefix to put bin/ under
+           {"C:\\Program Files\\awork-mcp\\awork-mcp.exe", ""},
+       })
+    EXPECT_EQ(unversioned_executable(r.executable), r.unversioned) << r.executable;
+}

@@ -59,6 +59,12 @@ std::string option_value(const std::vector<std::string>& args, std::string_view 
 std::vector<std::string> with_absolute_paths(std::vector<std::string> args,
                                              const std::function<std::string(const std::string&)>& absolute);
 
+/// The unversioned path a package manager keeps for a program it installed under a versioned
+/// directory, which the next upgrade deletes: Homebrew's `<prefix>/Cellar/<formula>/<version>/bin/X`
+/// becomes `<prefix>/bin/X`. Empty when the path is not such a one. The caller names the result in
+/// the entry only if it exists and is this same program.
+std::string unversioned_executable(std::string_view executable);
+
 /// Whether an entry name is one editors accept everywhere: letters, digits, '-', '_' and '.',
 /// starting with a letter (VS Code's schema asks for that).
 bool valid_entry_name(std::string_view name);
