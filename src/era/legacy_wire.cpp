@@ -1,7 +1,10 @@
 #include "awork_mcp/era/legacy_wire.hpp"
 
+#include "awork_mcp/core/json_text.hpp"
 #include "awork_mcp/era/json_splice.hpp"
 #include "awork_mcp/era/modern_wire.hpp"
+
+#include <algorithm>
 
 namespace awork_mcp {
 
@@ -34,14 +37,6 @@ std::optional<std::string> discover_response_from_initialize(std::string_view in
   if (!result || !member_text(*result, "protocolVersion")) return std::nullopt;
   std::string capabilities = "{}";
   if (const auto given = object_value(*result, "capabilities")) capabilities = *given;
-  for (const std::string_view kind : {"tools", "prompts", "resources"}) {
-    const auto section = object_value(capabilities, kind);
-    if (!section) continue;
-    auto stripped = remove_member(*section, "listChanged");
-    if (stripped) stripped = remove_member(*stripped, "subscribe");
-    if (!stripped) continue;
-    if (auto next = set_member(capabilities, kind, *stripped)) capabilities = std::move(*next);
-  }
   const auto server_info = object_value(*result, "serverInfo");
   std::string out = R"({"jsonrpc":"2.0","id":)" + std::string(editor_id_json) +
                     R"(,"result":{"resultType":"complete","supportedVersions":[)" + json_quote(modern_protocol_version) +
@@ -77,6 +72,96 @@ std::string unjoinable_server_request(std::string_view server_request_id_json, s
                               " cannot reach it through this bridge";
   return R"({"jsonrpc":"2.0","id":)" + std::string(server_request_id_json) +
          R"(,"error":{"code":-32601,"message":)" + json_quote(message) + "}}";
+}
+
+namespace {
+
+constexpr std::string_view subscription_id_key = "io.modelcontextprotocol/subscriptionId";
+
+bool says_true(std::string_view object_text, std::string_view key) {
+  return member_text(object_text, key) == std::optional<std::string_view>("true");
+}
+
+bool offers(std::string_view capabilities, std::string_view kind, std::string_view flag) {
+  const auto section = object_value(capabilities, kind);
+  return section && says_true(*section, flag);
+}
+
+/// `line` with `id_json` under params._meta's subscription id key (params and _meta made if absent).
+std::optional<std::string> stamped(std::string_view line, std::string_view id_json) {
+  const std::string params(object_value(line, "params").value_or("{}"));
+  const std::string meta(object_value(params, "_meta").value_or("{}"));
+  auto new_meta = set_member(meta, subscription_id_key, id_json);
+  if (!new_meta) return std::nullopt;
+  auto new_params = set_member(params, "_meta", *new_meta);
+  if (!new_params) return std::nullopt;
+  return set_member(line, "params", *new_params);
+}
+
+}  // namespace
+
+std::optional<legacy_listen> plan_legacy_listen(std::string_view listen_request, std::string_view initialize_line) {
+  const auto id = member_text(listen_request, "id");
+  const auto params = object_value(listen_request, "params");
+  const auto filter = params ? object_value(*params, "notifications") : std::nullopt;
+  if (!id || !filter) return std::nullopt;
+  const auto result = object_value(initialize_line, "result");
+  const std::string capabilities(result ? object_value(*result, "capabilities").value_or("{}") : "{}");
+  legacy_listen listen;
+  listen.id_json = std::string(*id);
+  listen.tools = says_true(*filter, "toolsListChanged") && offers(capabilities, "tools", "listChanged");
+  listen.prompts = says_true(*filter, "promptsListChanged") && offers(capabilities, "prompts", "listChanged");
+  listen.resources = says_true(*filter, "resourcesListChanged") && offers(capabilities, "resources", "listChanged");
+  const auto uris = member_text(*filter, "resourceSubscriptions");
+  if (uris && offers(capabilities, "resources", "subscribe")) {
+    boost::system::error_code ec;
+    const auto parsed = parse_json(*uris, ec);
+    if (!ec && parsed.is_array()) {
+      listen.subscriptions = true;
+      for (const auto& uri : parsed.get_array())
+        if (uri.is_string() &&
+            std::find(listen.resource_uris.begin(), listen.resource_uris.end(), uri.get_string()) == listen.resource_uris.end())
+          listen.resource_uris.emplace_back(uri.get_string());
+    }
+  }
+  return listen;
+}
+
+std::string listen_acknowledgement(const legacy_listen& listen) {
+  std::string filter;
+  auto add = [&](std::string_view member) {
+    filter += filter.empty() ? "" : ",";
+    filter += member;
+  };
+  if (listen.tools) add(R"("toolsListChanged":true)");
+  if (listen.prompts) add(R"("promptsListChanged":true)");
+  if (listen.resources) add(R"("resourcesListChanged":true)");
+  if (listen.subscriptions) {
+    std::string list;
+    for (const auto& uri : listen.resource_uris) list += (list.empty() ? "" : ",") + json_quote(uri);
+    add(R"("resourceSubscriptions":[)" + list + "]");
+  }
+  return R"({"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"notifications":{)" +
+         filter + R"(},"_meta":{)" + json_quote(subscription_id_key) + ":" + listen.id_json + "}}}";
+}
+
+std::optional<std::string> listen_notification(const legacy_listen& listen, std::string_view notification_line) {
+  if (member_text(notification_line, "id")) return std::nullopt;  // a request or a response
+  const auto method_text = member_text(notification_line, "method");
+  const auto method = method_text ? json_unquote(*method_text) : std::nullopt;
+  if (!method) return std::nullopt;
+  bool wanted = false;
+  if (*method == "notifications/tools/list_changed") wanted = listen.tools;
+  if (*method == "notifications/prompts/list_changed") wanted = listen.prompts;
+  if (*method == "notifications/resources/list_changed") wanted = listen.resources;
+  if (*method == "notifications/resources/updated") {
+    const auto params = object_value(notification_line, "params");
+    const auto uri_text = params ? member_text(*params, "uri") : std::nullopt;
+    const auto uri = uri_text ? json_unquote(*uri_text) : std::nullopt;
+    wanted = uri && std::find(listen.resource_uris.begin(), listen.resource_uris.end(), *uri) != listen.resource_uris.end();
+  }
+  if (!wanted) return std::nullopt;
+  return stamped(notification_line, listen.id_json);
 }
 
 }  // namespace awork_mcp

@@ -17,7 +17,6 @@ constexpr std::size_t max_stdout_queue_bytes = 4 * 1024 * 1024;
 // Requests beyond --max-in-flight wait for a slot; beyond this many waiting, they are refused.
 constexpr std::size_t max_waiting_requests = 1024;
 // A GET stream silent for this long may be half-open: it is reopened (with Last-Event-ID).
-constexpr auto stream_idle_limit = std::chrono::minutes(10);
 
 void log_exception(const char* what, std::exception_ptr e) {
   if (!e) return;
@@ -59,7 +58,7 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<cr
       tool_filter_(config_.tools),
       session_(ex),
       upstream_(ex, config_, *credential_),
-      listener_(ex, upstream_, session_,
+      listener_(ex, upstream_, [this] { return session_.current(); },
                 [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); },
                 stream_idle_limit, config_.max_message_bytes),
       gateway_(ex, config_, upstream_,

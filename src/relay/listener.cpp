@@ -6,13 +6,13 @@
 
 namespace awork_mcp {
 
-listener::listener(net::any_io_executor ex, upstream& server, session& session, deliver_fn deliver,
+listener::listener(net::any_io_executor ex, upstream& server, session_source current_session, deliver_fn deliver,
                    std::chrono::milliseconds idle_limit, std::size_t max_message_bytes)
-    : executor_(ex), server_(server), session_(session), deliver_(std::move(deliver)), idle_limit_(idle_limit),
+    : executor_(ex), server_(server), current_session_(std::move(current_session)), deliver_(std::move(deliver)), idle_limit_(idle_limit),
       max_message_bytes_(max_message_bytes), answered_(ex) {}
 
 void listener::start() {
-  const auto generation = session_.current().generation;
+  const auto generation = current_session_().generation;
   if (current_ && !current_->finished && current_->generation == generation) return;
   stop();
   auto state = std::make_shared<run_state>();
@@ -61,10 +61,10 @@ awaitable<void> listener::listen(std::shared_ptr<run_state> state) {
   std::optional<std::string> last_event_id;
   std::optional<std::chrono::milliseconds> retry;
   listen_backoff backoff;
-  auto wanted = [&] { return !state->stopping && session_.current().generation == state->generation; };
+  auto wanted = [&] { return !state->stopping && current_session_().generation == state->generation; };
   while (wanted()) {
     bool opened = false;
-    const auto current = session_.current();
+    const auto current = current_session_();
     const std::function<void()> sent = mark_answered;
     auto response = co_await server_.open_stream(current.headers, last_event_id, idle_limit_, sent);
     mark_answered();

@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace awork_mcp {
 
 namespace {
@@ -44,7 +46,13 @@ int server_error_code(const upstream_failure& failure) {
 }  // namespace
 
 modern_gateway::modern_gateway(net::any_io_executor ex, const bridge_config& config, upstream& server, deliver_fn emit)
-    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), editor_answered_(ex), large_answer_(ex) {}
+    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), legacy_stream_(
+          ex, server, [this] { return session::snapshot{legacy_session_, 1}; },
+          [this](const classified_message& m, std::string&& line) { return carry_to_listens(m, std::move(line)); },
+          stream_idle_limit, config.max_message_bytes),
+      listen_closed_(ex),
+      editor_answered_(ex),
+      large_answer_(ex) {}
 
 std::string modern_gateway::next_internal_id(std::string_view kind) {
   return "awork-mcp/" + std::string(kind) + "/" + std::to_string(++serial_);
@@ -499,6 +507,10 @@ awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& firs
 }
 
 awaitable<void> modern_gateway::forward_to_legacy(const outgoing& message) {
+  if (message.method == "subscriptions/listen") {
+    co_await listen_for_modern_editor(message);
+    co_return;
+  }
   if (message.method == "server/discover") {
     auto answer = discover_response_from_initialize(legacy_initialize_line_, json::serialize(message.request_ids.front()));
     if (answer) {
@@ -516,6 +528,100 @@ awaitable<void> modern_gateway::forward_to_legacy(const outgoing& message) {
   std::string line = modern_result(*outcome.response, message.method);
   const auto classified = classify(line);
   co_await emit_(classified, std::move(line));
+}
+
+awaitable<void> modern_gateway::listen_for_modern_editor(const outgoing& message) {
+  auto plan = plan_legacy_listen(message.body, legacy_initialize_line_);
+  if (!plan) {
+    const auto refusal = refused("subscriptions/listen needs params.notifications, an object");
+    co_await fail(message, refusal);
+    co_return;
+  }
+  // A resource the server will not subscribe to is left out of the acknowledgement.
+  std::vector<std::string> taken;
+  for (const auto& uri : plan->resource_uris)
+    if (co_await resource_request("resources/subscribe", uri)) taken.push_back(uri);
+  plan->resource_uris = std::move(taken);
+
+  const auto key = message.keys.front();
+  const auto listen = std::make_shared<const legacy_listen>(std::move(*plan));
+  legacy_listens_[key] = listen;
+  struct on_end {
+    modern_gateway& self;
+    const std::string& key;
+    const std::shared_ptr<const legacy_listen>& listen;
+    ~on_end() { self.end_legacy_listen(key, listen); }
+  } end_guard{*this, key, listen};
+  // Acknowledged first: the editor takes nothing on this listen before its acknowledgement.
+  auto acknowledgement = listen_acknowledgement(*listen);
+  const auto classified = classify(acknowledgement);
+  co_await emit_(classified, std::move(acknowledgement));
+  if (listen->tools || listen->prompts || listen->resources || !listen->resource_uris.empty()) legacy_stream_.start();
+
+  // Open until the editor cancels it (which cancels this coroutine) or the bridge shuts down.
+  for (;;) {
+    co_await listen_closed_.wait();
+    const auto state = co_await net::this_coro::cancellation_state;
+    if (state.cancelled() != net::cancellation_type::none) co_return;
+  }
+}
+
+void modern_gateway::end_legacy_listen(const std::string& key, const std::shared_ptr<const legacy_listen>& listen) {
+  const auto mine = legacy_listens_.find(key);
+  if (mine == legacy_listens_.end() || mine->second != listen) return;  // the id was used again meanwhile
+  legacy_listens_.erase(mine);
+  std::vector<std::string> dropped;
+  for (const auto& uri : listen->resource_uris) {
+    const bool held = std::any_of(legacy_listens_.begin(), legacy_listens_.end(), [&](const auto& other) {
+      const auto& uris = other.second->resource_uris;
+      return std::find(uris.begin(), uris.end(), uri) != uris.end();
+    });
+    if (!held) dropped.push_back(uri);
+  }
+  if (!dropped.empty()) net::co_spawn(executor_, unsubscribe(std::move(dropped)), net::detached);
+  if (legacy_listens_.empty()) legacy_stream_.stop();
+}
+
+awaitable<void> modern_gateway::unsubscribe(std::vector<std::string> uris) {
+  for (const auto& uri : uris) (void)co_await resource_request("resources/unsubscribe", uri);
+}
+
+awaitable<bool> modern_gateway::resource_request(std::string method, std::string uri) {
+  const json::value id = json::string(next_internal_id("resource"));
+  outgoing request{R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"method":)" + json_quote(method) +
+                       R"(,"params":{"uri":)" + json_quote(uri) + "}}",
+                   message_kind::request, method, {}, {}, {}};
+  request.keys.push_back(id_key(id));
+  request.request_ids.push_back(id);
+  auto outcome = co_await send_in(request, legacy_session_, refuse_server_requests);
+  const bool taken = outcome.response && member_text(*outcome.response, "result");
+  if (!taken)
+    spdlog::warn("the server did not take {} {}: {}", method, uri,
+                 outcome.failure ? outcome.failure->detail : std::string("it answered with an error"));
+  co_return taken;
+}
+
+awaitable<void> modern_gateway::carry_to_listens(const classified_message& message, std::string line) {
+  if (message.kind == message_kind::request) {
+    spdlog::warn("the server sent {} to a 2026-07-28 editor, which cannot take requests: refused", message.method);
+    const outgoing refusal{unjoinable_server_request(json::serialize(message.id), message.method), message_kind::response,
+                           {}, {}, {}, {}};
+    auto sent = co_await send_in(refusal, legacy_session_, drop_server_requests);
+    if (sent.failure) spdlog::warn("the refusal of {} did not reach the server: {}", message.method, sent.failure->detail);
+    co_return;
+  }
+  if (message.kind != message_kind::notification) co_return;
+  // A copy: a listen may end while a notification waits for stdout.
+  std::vector<std::shared_ptr<const legacy_listen>> open;
+  for (const auto& [key, listen] : legacy_listens_) open.push_back(listen);
+  bool carried = false;
+  for (const auto& listen : open)
+    if (auto notification = listen_notification(*listen, line)) {
+      carried = true;
+      const auto classified = classify(*notification);
+      co_await emit_(classified, std::move(*notification));
+    }
+  if (!carried) spdlog::debug("{} from the server's stream: no listen asked for it", message.method);
 }
 
 }  // namespace awork_mcp

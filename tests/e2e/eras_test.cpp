@@ -6,8 +6,8 @@
 //
 // The 2x2 matrix: in each cell the client's full scenario (MODERN_SCENARIO=full) runs once and
 // one test per feature checks its lines: resources, prompts, progress, elicitation, sampling and
-// list changes. What cannot cross the eras (a legacy server's requests to a 2026-07-28 editor,
-// subscriptions/listen toward a legacy server) is checked as the error the editor gets instead.
+// list changes. What cannot cross the eras (a legacy server's requests to a 2026-07-28 editor) is
+// checked as the error the editor gets instead.
 
 #include "bridge_process.hpp"
 #include "node_peer.hpp"
@@ -281,7 +281,7 @@ TEST_F(eras, legacy_client_modern_server_list_changed) {
 // Modern client, legacy server: the bridge makes the initialize handshake for the client and
 // carries its requests in the session. The server's own requests (elicitation, sampling) cannot
 // reach a 2026-07-28 client: the bridge answers them with an error, which the server's tool
-// reports. subscriptions/listen is not a legacy method: the server's error reaches the client.
+// reports. Its subscriptions/listen is carried from the session's GET stream.
 
 TEST_F(eras, modern_client_legacy_server_resources) {
   const auto& report = modern_client_legacy_server();
@@ -323,11 +323,12 @@ TEST_F(eras, modern_client_legacy_server_sampling_is_refused_with_an_error) {
       << report.stderr_text;
 }
 
-TEST_F(eras, modern_client_legacy_server_listen_is_refused_with_an_error) {
+TEST_F(eras, modern_client_legacy_server_list_changed) {
   const auto& report = modern_client_legacy_server();
   ASSERT_TRUE(ran(report));
-  EXPECT_EQ(line(report, "LISTEN"), "error -32601 Method not found") << report.stderr_text;
-  EXPECT_EQ(line(report, "LIST_CHANGED"), "0") << "no subscription, so no trigger";
+  EXPECT_EQ(line(report, "LISTEN"), "ok") << report.stderr_text;
+  EXPECT_EQ(line(report, "LIST_CHANGED"), "1") << "resources/list_changed from the session's GET stream, on the listen\n"
+                                               << report.stderr_text;
 }
 
 // Modern client, modern server: the bridge carries the messages as they are, adding the headers.

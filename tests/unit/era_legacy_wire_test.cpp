@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace awork_mcp;
 
@@ -41,7 +42,7 @@ TEST(era_legacy_wire, discover_response_from_initialize_table) {
       {"full",
        R"({"jsonrpc":"2.0","id":"i-1","result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true,"x":1.0},"logging":{}},)"
        R"("serverInfo":{"name":"old","version":"2.50"},"instructions":"Use \u00e9"}})",
-       R"({"jsonrpc":"2.0","id":7,"result":{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{},"resources":{"x":1.0},"logging":{}},)"
+       R"({"jsonrpc":"2.0","id":7,"result":{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true,"x":1.0},"logging":{}},)"
        R"("instructions":"Use \u00e9","ttlMs":0,"cacheScope":"private","_meta":{"io.modelcontextprotocol/serverInfo":{"name":"old","version":"2.50"}}}})"},
       {"bare",
        R"({"jsonrpc":"2.0","id":"i-1","result":{"protocolVersion":"2025-03-26"}})",
@@ -78,4 +79,80 @@ TEST(era_legacy_wire, modern_result_table) {
        R"({"jsonrpc":"2.0","id":5,"error":{"code":-32601,"message":"no"}})"},
   };
   for (const auto& r : rows) EXPECT_EQ(modern_result(r.line, r.method), r.expected) << r.name;
+}
+
+namespace {
+
+const std::string legacy_initialize =
+    R"({"jsonrpc":"2.0","id":"i-1","result":{"protocolVersion":"2025-11-25","capabilities":)"
+    R"({"tools":{"listChanged":true},"resources":{"subscribe":true,"listChanged":false}},"serverInfo":{"name":"old","version":"1"}}})";
+
+std::string listen_line(std::string_view id, std::string_view filter) {
+  return R"({"jsonrpc":"2.0","id":)" + std::string(id) +
+         R"(,"method":"subscriptions/listen","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"},"notifications":)" +
+         std::string(filter) + "}}";
+}
+
+}  // namespace
+
+TEST(era_legacy_wire, plan_legacy_listen_table) {
+  struct row {
+    const char* name;
+    std::string request;
+    std::string initialize;
+    std::optional<legacy_listen> expected;
+  };
+  const std::vector<row> rows = {
+      {"only what the server offers is honoured",
+       listen_line(R"("listen:1")", R"({"toolsListChanged":true,"promptsListChanged":true,"resourcesListChanged":true,"resourceSubscriptions":["a://1","a://2","a://1"]})"),
+       legacy_initialize,
+       legacy_listen{R"("listen:1")", true, false, false, true, {"a://1", "a://2"}}},
+      {"nothing asked", listen_line("7", "{}"), legacy_initialize, legacy_listen{"7", false, false, false, false, {}}},
+      {"false is not asked", listen_line("7", R"({"toolsListChanged":false})"), legacy_initialize,
+       legacy_listen{"7", false, false, false, false, {}}},
+      {"subscriptions without the server's subscribe",
+       listen_line("8", R"({"resourceSubscriptions":["a://1"]})"),
+       R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{"resources":{}}}})",
+       legacy_listen{"8", false, false, false, false, {}}},
+      {"a server that said nothing", listen_line("9", R"({"toolsListChanged":true})"), "not json",
+       legacy_listen{"9", false, false, false, false, {}}},
+      {"no filter", R"({"jsonrpc":"2.0","id":1,"method":"subscriptions/listen","params":{}})", legacy_initialize, std::nullopt},
+      {"a filter that is not an object", listen_line("1", "[]"), legacy_initialize, std::nullopt},
+      {"no id", R"({"jsonrpc":"2.0","method":"subscriptions/listen","params":{"notifications":{}}})", legacy_initialize,
+       std::nullopt},
+  };
+  for (const auto& r : rows) EXPECT_EQ(plan_legacy_listen(r.request, r.initialize), r.expected) << r.name;
+}
+
+TEST(era_legacy_wire, listen_acknowledgement_names_the_honoured_filter_and_the_subscription) {
+  EXPECT_EQ(listen_acknowledgement(legacy_listen{R"("listen:1")", true, false, true, true, {"a://1", "b\"q"}}),
+            R"({"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"notifications":)"
+            R"({"toolsListChanged":true,"resourcesListChanged":true,"resourceSubscriptions":["a://1","b\"q"]},)"
+            R"("_meta":{"io.modelcontextprotocol/subscriptionId":"listen:1"}}})");
+  EXPECT_EQ(listen_acknowledgement(legacy_listen{"3", false, false, false, false, {}}),
+            R"({"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"notifications":{},)"
+            R"("_meta":{"io.modelcontextprotocol/subscriptionId":3}}})");
+}
+
+TEST(era_legacy_wire, listen_notification_table) {
+  const legacy_listen listen{R"("L")", true, false, true, true, {"a://1"}};
+  struct row {
+    const char* name;
+    const char* line;
+    std::optional<std::string> expected;
+  };
+  const row rows[] = {
+      {"tools changed, no params", R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})",
+       R"({"params":{"_meta":{"io.modelcontextprotocol/subscriptionId":"L"}},"jsonrpc":"2.0","method":"notifications/tools/list_changed"})"},
+      {"resources changed, its own _meta kept", R"({"jsonrpc":"2.0","method":"notifications/resources/list_changed","params":{"_meta":{"k":1.0}}})",
+       R"({"jsonrpc":"2.0","method":"notifications/resources/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":"L","k":1.0}}})"},
+      {"a subscribed resource", R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"a://1"}})",
+       R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":"L"},"uri":"a://1"}})"},
+      {"another resource", R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"a://2"}})", std::nullopt},
+      {"not asked for", R"({"jsonrpc":"2.0","method":"notifications/prompts/list_changed"})", std::nullopt},
+      {"a log message", R"({"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}})", std::nullopt},
+      {"a request", R"({"jsonrpc":"2.0","id":1,"method":"notifications/tools/list_changed"})", std::nullopt},
+      {"not json", "garbage", std::nullopt},
+  };
+  for (const auto& r : rows) EXPECT_EQ(listen_notification(listen, r.line), r.expected) << r.name;
 }

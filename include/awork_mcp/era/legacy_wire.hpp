@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace awork_mcp {
 
@@ -15,8 +16,8 @@ namespace awork_mcp {
 std::string initialize_request_from_meta(std::string_view modern_request, std::string_view id_json);
 
 /// The server/discover answer (id `editor_id_json`) made from an initialize response line:
-/// supportedVersions ["2026-07-28"], the server's capabilities (minus resources.subscribe and the
-/// listChanged flags, which this direction does not carry), its serverInfo in
+/// supportedVersions ["2026-07-28"], the server's capabilities as they are (list changes and
+/// resource subscriptions are carried, see legacy_listen), its serverInfo in
 /// _meta["io.modelcontextprotocol/serverInfo"], its instructions, resultType "complete", ttlMs 0,
 /// cacheScope "private". nullopt if the line is not an initialize result.
 std::optional<std::string> discover_response_from_initialize(std::string_view initialize_line,
@@ -31,5 +32,32 @@ std::string modern_result(std::string_view response_line, std::string_view metho
 /// The error the bridge returns to a legacy server for a request it sent to a 2026-07-28 editor,
 /// which has no server-to-client requests: a response line for `server_request_id_json`.
 std::string unjoinable_server_request(std::string_view server_request_id_json, std::string_view method);
+
+/// A 2026-07-28 editor's subscriptions/listen, carried for a legacy server: the list changes the
+/// server's initialize result offers (listChanged) that the editor asked for, and the resources to
+/// subscribe to in the server's session when it offers resources.subscribe. The notifications
+/// come from the session's GET stream.
+struct legacy_listen {
+  std::string id_json;  ///< the listen request's id, stamped on every notification it carries
+  bool tools = false;
+  bool prompts = false;
+  bool resources = false;
+  bool subscriptions = false;              ///< resourceSubscriptions asked for and offered
+  std::vector<std::string> resource_uris;  ///< to subscribe to; afterwards, those the server took
+
+  bool operator==(const legacy_listen&) const = default;
+};
+
+/// The plan for a subscriptions/listen request line, given the server's initialize response
+/// line; nullopt if the request has no params.notifications object or no id.
+std::optional<legacy_listen> plan_legacy_listen(std::string_view listen_request, std::string_view initialize_line);
+
+/// notifications/subscriptions/acknowledged for the editor: the filter honoured, and the listen's
+/// id in _meta["io.modelcontextprotocol/subscriptionId"].
+std::string listen_acknowledgement(const legacy_listen& listen);
+
+/// A notification from the server's GET stream as this listen carries it to the editor (its id
+/// stamped in params._meta), or nullopt if the listen did not ask for it.
+std::optional<std::string> listen_notification(const legacy_listen& listen, std::string_view notification_line);
 
 }  // namespace awork_mcp

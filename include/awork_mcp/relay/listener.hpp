@@ -8,13 +8,21 @@
 #include "awork_mcp/relay/session.hpp"
 #include "awork_mcp/relay/upstream.hpp"
 
+#include <functional>
 #include <memory>
 
 namespace awork_mcp {
 
+/// A stream silent this long is taken for a half-open connection and reopened.
+inline constexpr auto stream_idle_limit = std::chrono::minutes(10);
+
 class listener {
  public:
-  listener(net::any_io_executor ex, upstream& server, session& session, deliver_fn deliver,
+  /// The session the stream belongs to, asked afresh before each (re)open: the bridge's own, or
+  /// the one the gateway made for a 2026-07-28 editor.
+  using session_source = std::function<session::snapshot()>;
+
+  listener(net::any_io_executor ex, upstream& server, session_source current_session, deliver_fn deliver,
            std::chrono::milliseconds idle_limit, std::size_t max_message_bytes);
 
   /// Opens the stream for the session's current generation, unless one is running for it.
@@ -38,7 +46,7 @@ class listener {
 
   net::any_io_executor executor_;
   upstream& server_;
-  session& session_;
+  session_source current_session_;
   deliver_fn deliver_;
   std::chrono::milliseconds idle_limit_;
   std::size_t max_message_bytes_;

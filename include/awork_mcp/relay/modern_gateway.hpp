@@ -10,9 +10,11 @@
 
 #include "awork_mcp/app/config.hpp"
 #include "awork_mcp/core/answer_ledger.hpp"
+#include "awork_mcp/era/legacy_wire.hpp"
 #include "awork_mcp/era/modern_wire.hpp"
 #include "awork_mcp/era/tool_headers.hpp"
 #include "awork_mcp/relay/async_event.hpp"
+#include "awork_mcp/relay/listener.hpp"
 #include "awork_mcp/relay/upstream.hpp"
 
 #include <map>
@@ -80,6 +82,16 @@ class modern_gateway {
   /// from the handshake's result.
   awaitable<void> forward_to_legacy(const outgoing& message);
   outgoing modern_request(std::string body, std::string method, json::value id) const;
+  /// That editor's subscriptions/listen: resources subscribed in the server's session, the
+  /// acknowledgement, then the session's GET stream carried to it, until the editor cancels.
+  awaitable<void> listen_for_modern_editor(const outgoing& message);
+  /// One message of the session's GET stream: notifications to the listens that asked for them,
+  /// requests refused (that editor cannot take them).
+  awaitable<void> carry_to_listens(const classified_message& message, std::string line);
+  /// resources/subscribe or resources/unsubscribe of `uri` in the server's session; true if taken.
+  awaitable<bool> resource_request(std::string method, std::string uri);
+  awaitable<void> unsubscribe(std::vector<std::string> uris);
+  void end_legacy_listen(const std::string& key, const std::shared_ptr<const legacy_listen>& listen);
 
   net::any_io_executor executor_;
   const bridge_config& config_;
@@ -102,6 +114,11 @@ class modern_gateway {
   bool legacy_for_modern_ = false;  ///< a modern editor's handshake with a legacy server is done
   session_headers legacy_session_;
   std::string legacy_initialize_line_;
+  /// That editor's open subscriptions/listen requests, by id key.
+  std::map<std::string, std::shared_ptr<const legacy_listen>> legacy_listens_;
+  /// The GET stream of legacy_session_, open while a listen is.
+  listener legacy_stream_;
+  async_event listen_closed_;  ///< never notified: an open listen waits on it until cancelled
   std::uint64_t serial_ = 0;
   /// Editor answers to input requests, by id key, and the event that wakes their waiters.
   struct editor_answer {
