@@ -87,6 +87,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto modern = modern_result(input, "tools/list");
       if (valid) FUZZ_CHECK(is_json(modern));
       (void)initialize_request_from_meta(input, "1");
+      // A listen carried for a legacy server: its acknowledgement and notifications stay JSON.
+      static const std::string offers_all =
+          R"({"result":{"capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true,"listChanged":true}}}})";
+      if (auto listen = plan_legacy_listen(input, offers_all)) {
+        if (valid) FUZZ_CHECK(is_json(listen_acknowledgement(*listen)));
+      }
+      (void)plan_legacy_listen(R"({"id":1,"params":{"notifications":{"toolsListChanged":true}}})", input);
+      const legacy_listen all{"\"L\"", true, true, true, true, {"a://1"}};
+      auto carried = listen_notification(all, input);
+      if (carried && valid) FUZZ_CHECK(is_json(*carried));
       break;
     }
     case 6: {
