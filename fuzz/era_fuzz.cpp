@@ -5,7 +5,7 @@
 // the function; the rest is its input.
 #include "awork_mcp/era/http_sse_rules.hpp"
 #include "awork_mcp/era/input_required.hpp"
-#include "awork_mcp/era/json_splice.hpp"
+#include "awork_mcp/core/json_splice.hpp"
 #include "awork_mcp/era/legacy_wire.hpp"
 #include "awork_mcp/era/modern_wire.hpp"
 #include "awork_mcp/era/tool_headers.hpp"

@@ -1,7 +1,7 @@
 #include "awork_mcp/era/input_required.hpp"
 
 #include "awork_mcp/core/json_text.hpp"
-#include "awork_mcp/era/json_splice.hpp"
+#include "awork_mcp/core/json_splice.hpp"
 
 namespace awork_mcp {
 

@@ -1,7 +1,7 @@
 #include "awork_mcp/era/tool_headers.hpp"
 
 #include "awork_mcp/core/json_text.hpp"
-#include "awork_mcp/era/json_splice.hpp"
+#include "awork_mcp/core/json_splice.hpp"
 #include "awork_mcp/era/modern_wire.hpp"
 
 #include <boost/json/value.hpp>

@@ -1,7 +1,7 @@
 #include "awork_mcp/install/config_edit.hpp"
 
 #include "awork_mcp/core/json_text.hpp"
-#include "awork_mcp/era/json_splice.hpp"
+#include "awork_mcp/core/json_splice.hpp"
 #include "awork_mcp/install/pretty_json.hpp"
 
 #include <boost/json/parser.hpp>

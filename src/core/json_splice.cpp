@@ -1,4 +1,4 @@
-#include "awork_mcp/era/json_splice.hpp"
+#include "awork_mcp/core/json_splice.hpp"
 
 #include "awork_mcp/core/json_text.hpp"
 

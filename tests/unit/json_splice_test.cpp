@@ -1,7 +1,7 @@
 // Editing one member of a JSON object in its text, as tables: object text and key in, the value
 // text or the whole new text out, every other byte as it was.
 
-#include "awork_mcp/era/json_splice.hpp"
+#include "awork_mcp/core/json_splice.hpp"
 
 #include <gtest/gtest.h>
 
@@ -51,7 +51,7 @@ const std::vector<std::string> not_objects = {
 
 }  // namespace
 
-TEST(era_json_splice, member_text_table) {
+TEST(json_splice, member_text_table) {
   struct row {
     const char* name;
     std::string object;
@@ -86,7 +86,7 @@ TEST(era_json_splice, member_text_table) {
   for (const auto& r : rows) EXPECT_EQ(text_of(member_text(r.object, r.key)), r.value) << r.name;
 }
 
-TEST(era_json_splice, find_member_gives_byte_offsets) {
+TEST(json_splice, find_member_gives_byte_offsets) {
   const std::string text = R"({ "id" : "x-1" , "b":[1]})";
   const auto span = find_member(text, "id");
   ASSERT_TRUE(span);
@@ -97,7 +97,7 @@ TEST(era_json_splice, find_member_gives_byte_offsets) {
   EXPECT_EQ(text.substr(b->value_begin, b->value_end - b->value_begin), "[1]");
 }
 
-TEST(era_json_splice, set_member_table) {
+TEST(json_splice, set_member_table) {
   struct row {
     const char* name;
     std::string object;
@@ -122,7 +122,7 @@ TEST(era_json_splice, set_member_table) {
   for (const auto& r : rows) EXPECT_EQ(set_member(r.object, r.key, r.value), r.result) << r.name;
 }
 
-TEST(era_json_splice, remove_member_table) {
+TEST(json_splice, remove_member_table) {
   struct row {
     const char* name;
     std::string object;
@@ -148,7 +148,7 @@ TEST(era_json_splice, remove_member_table) {
   for (const auto& r : rows) EXPECT_EQ(remove_member(r.object, r.key), r.result) << r.name;
 }
 
-TEST(era_json_splice, json_quote_table) {
+TEST(json_splice, json_quote_table) {
   struct row {
     std::string text;
     std::string quoted;
@@ -166,7 +166,7 @@ TEST(era_json_splice, json_quote_table) {
     EXPECT_EQ(json_quote(r.text), r.quoted) << r.text;
 }
 
-TEST(era_json_splice, json_unquote_table) {
+TEST(json_splice, json_unquote_table) {
   struct row {
     std::string literal;
     opt text;
@@ -188,7 +188,7 @@ TEST(era_json_splice, json_unquote_table) {
     EXPECT_EQ(json_unquote(r.literal), r.text) << r.literal;
 }
 
-TEST(era_json_splice, object_members_in_order_with_their_text) {
+TEST(json_splice, object_members_in_order_with_their_text) {
   using members = std::vector<std::pair<std::string, std::string_view>>;
   EXPECT_EQ(object_members(R"({"b":1.0, "a\u0021" : [2] ,"c":{"d":"}"}})"),
             (members{{"b", "1.0"}, {"a!", "[2]"}, {"c", R"({"d":"}"})"}}));
@@ -196,7 +196,7 @@ TEST(era_json_splice, object_members_in_order_with_their_text) {
   EXPECT_EQ(object_members(R"({"a":1,"a":2})"), (members{{"a", "1"}, {"a", "2"}}));
 }
 
-TEST(era_json_splice, not_an_object_gives_nullopt_everywhere) {
+TEST(json_splice, not_an_object_gives_nullopt_everywhere) {
   for (const auto& text : not_objects) {
     EXPECT_EQ(find_member(text, "a"), std::nullopt) << text;
     EXPECT_EQ(member_text(text, "a"), std::nullopt) << text;
@@ -206,7 +206,7 @@ TEST(era_json_splice, not_an_object_gives_nullopt_everywhere) {
   }
 }
 
-TEST(era_json_splice, every_cut_of_a_message_is_answered_without_a_throw) {
+TEST(json_splice, every_cut_of_a_message_is_answered_without_a_throw) {
   const std::string message =
       R"({"jsonrpc":"2.0","id":"a\"b","method":"tools/call","params":{"name":"t","arguments":{"n":[1.0,-0.0,1e400,{"s":"\\\"}]"}],"u":"\u00e9"},"_meta":{"progressToken":7}}})";
   for (std::size_t n = 0; n <= message.size(); ++n) {
