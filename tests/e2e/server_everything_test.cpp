@@ -41,10 +41,14 @@ class server_everything : public ::testing::Test {
     server_ = nullptr;
   }
 
+  /// Options a test's bridge runs with beside --url (a tool filter, say).
+  virtual std::vector<std::string> extra_args() const { return {}; }
+
   void SetUp() override {
     ASSERT_NE(server_, nullptr) << "the reference server is not running: " << start_error_;
     bridge_process::options opts;
     opts.args = {"--url", server_->url(), "--log-level", "info"};
+    for (auto& arg : extra_args()) opts.args.push_back(arg);
     bridge_ = std::make_unique<bridge_process>(opts);
     json::object capabilities{{"sampling", json::object{}}, {"elicitation", json::object{}}};
     send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
@@ -170,4 +174,90 @@ TEST_F(server_everything, resources_and_prompts) {
   send({{"jsonrpc", "2.0"}, {"id", 8}, {"method", "prompts/list"}});
   auto prompts = await(8);
   EXPECT_FALSE(prompts.at("result").at("prompts").as_array().empty()) << prompts;
+}
+
+// The editor gives up on a long call: its stream is closed, nothing of it comes back, and the
+// session goes on.
+TEST_F(server_everything, a_cancelled_call_sends_nothing_more_and_the_session_goes_on) {
+  send({{"jsonrpc", "2.0"}, {"id", 9}, {"method", "tools/call"},
+        {"params", {{"name", "trigger-long-running-operation"}, {"arguments", {{"duration", 3}, {"steps", 6}}},
+                    {"_meta", {{"progressToken", "p-9"}}}}}});
+  // Its first progress: the call is running on the server.
+  bool running = false;
+  while (auto line = bridge_->read_line(10s)) {
+    auto m = json::parse(*line).as_object();
+    if (m.contains("method") && m.at("method") == "notifications/progress") {
+      running = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(running) << bridge_->stderr_text();
+  send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 9}, {"reason", "the user"}}}});
+  const auto cancelled = std::chrono::steady_clock::now();
+  auto echo = call_tool(10, "echo", {{"message", "still here"}});
+  EXPECT_EQ(echo.at("result").at("content").at(0).at("text"), "Echo: still here");
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled, 1s);
+  // Past the call's own end (3 s): neither its answer nor more of its progress.
+  while (auto line = bridge_->read_line(std::chrono::milliseconds(200))) seen_.push_back(json::parse(*line).as_object());
+  std::this_thread::sleep_for(3s);
+  while (auto line = bridge_->read_line(std::chrono::milliseconds(200))) seen_.push_back(json::parse(*line).as_object());
+  for (const auto& m : seen_) {
+    EXPECT_FALSE(m.contains("id") && m.at("id") == 9) << "an answer to a cancelled request: " << json::serialize(m);
+    EXPECT_FALSE(m.contains("method") && m.at("method") == "notifications/progress")
+        << "progress of a cancelled request: " << json::serialize(m);
+  }
+}
+
+// --read-only: only the tools the server marks readOnlyHint reach the editor, and a call to
+// another one is refused at once.
+class server_everything_read_only : public server_everything {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--read-only"}; }
+};
+
+TEST_F(server_everything_read_only, only_read_only_tools_are_listed_and_others_are_refused) {
+  send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}});
+  auto list = await(2);
+  const auto& tools = list.at("result").at("tools").as_array();
+  ASSERT_FALSE(tools.empty()) << list;
+  bool has_echo = false;
+  for (const auto& tool : tools) {
+    has_echo |= tool.at("name") == "echo";
+    const auto* annotations = tool.as_object().if_contains("annotations");
+    const auto* read_only = annotations ? annotations->as_object().if_contains("readOnlyHint") : nullptr;
+    EXPECT_TRUE(read_only && *read_only == true) << "listed though not read-only: " << tool.at("name");
+  }
+  EXPECT_TRUE(has_echo) << list;
+  const auto sent = std::chrono::steady_clock::now();
+  auto refused = call_tool(3, "gzip-file-as-resource", {{"name", "x.txt"}, {"data", "data:text/plain,x"}});
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 500ms);
+  ASSERT_TRUE(refused.as_object().contains("error")) << refused;
+  EXPECT_EQ(refused.at("error").at("code"), -32602);
+  EXPECT_NE(json::serialize(refused).find("read-only"), std::string::npos) << refused;
+  // The server never ran it: no resource of that name was made.
+  send({{"jsonrpc", "2.0"}, {"id", 4}, {"method", "resources/list"}});
+  EXPECT_EQ(json::serialize(await(4)).find("x.txt"), std::string::npos);
+  auto echo = call_tool(5, "echo", {{"message", "allowed"}});
+  EXPECT_EQ(echo.at("result").at("content").at(0).at("text"), "Echo: allowed");
+}
+
+// --deny-tool with a glob: every matching tool is gone from the list and refused.
+class server_everything_deny : public server_everything {
+ protected:
+  std::vector<std::string> extra_args() const override { return {"--deny-tool", "trigger-*"}; }
+};
+
+TEST_F(server_everything_deny, denied_tools_are_hidden_and_refused) {
+  send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}});
+  auto list = await(2);
+  std::size_t listed = 0;
+  for (const auto& tool : list.at("result").at("tools").as_array()) {
+    ++listed;
+    EXPECT_NE(std::string(tool.at("name").as_string()).rfind("trigger-", 0), 0u) << "denied but listed: " << tool.at("name");
+  }
+  EXPECT_GT(listed, 3u) << list;
+  auto refused = call_tool(3, "trigger-long-running-operation", {{"duration", 1}, {"steps", 2}}, {{"progressToken", "p-3"}});
+  ASSERT_TRUE(refused.as_object().contains("error")) << refused;
+  EXPECT_EQ(refused.at("error").at("code"), -32602);
+  for (const auto& m : seen_) EXPECT_NE(m.at("method"), "notifications/progress") << "the denied tool ran";
 }
