@@ -1,6 +1,6 @@
 #pragma once
 // What both bench programs need to measure a contender: it runs as an editor runs a stdio MCP
-// server (stdio_peer), and its process tree is read from /proc (memory).
+// server (stdio_peer), and its process tree is read from /proc (memory, CPU, context switches).
 
 #include <boost/json.hpp>
 
@@ -79,6 +79,56 @@ inline double tree_mb(pid_t root, const char* field) {
   long kb = 0;
   for (auto pid : process_tree(root)) kb += status_kb(pid, field);
   return static_cast<double>(kb) / 1024.0;
+}
+
+/// Fields of every thread of every process in the tree: a thread's own figures, so that work
+/// done on any thread counts, and a process's threads that exit are gone with their figures.
+inline std::vector<std::string> tree_tasks(pid_t root) {
+  std::vector<std::string> tasks;
+  for (auto pid : process_tree(root)) {
+    auto dir_name = "/proc/" + std::to_string(pid) + "/task";
+    if (DIR* dir = ::opendir(dir_name.c_str())) {
+      while (auto* entry = ::readdir(dir))
+        if (entry->d_name[0] != '.') tasks.push_back(dir_name + "/" + entry->d_name);
+      ::closedir(dir);
+    }
+  }
+  return tasks;
+}
+
+/// CPU time (utime + stime, in clock ticks) of all threads of the process tree.
+inline long long tree_cpu_ticks(pid_t root) {
+  long long ticks = 0;
+  for (const auto& task : tree_tasks(root)) {
+    std::ifstream stat(task + "/stat");
+    std::string content;
+    std::getline(stat, content);
+    auto close = content.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(content.substr(close + 2));  // from field 3 (state) on
+    std::string field;
+    long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::atoll(field.c_str());
+      if (i == 15) stime = std::atoll(field.c_str());
+    }
+    ticks += utime + stime;
+  }
+  return ticks;
+}
+
+/// Voluntary and involuntary context switches of all threads of the process tree: each is a
+/// wake-up (or a preemption) of the contender.
+inline long long tree_context_switches(pid_t root) {
+  long long switches = 0;
+  for (const auto& task : tree_tasks(root)) {
+    std::ifstream in(task + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.starts_with("voluntary_ctxt_switches:") || line.starts_with("nonvoluntary_ctxt_switches:"))
+        switches += std::atoll(line.c_str() + line.find(':') + 1);
+  }
+  return switches;
 }
 
 // ---- a contender over stdio ----------------------------------------------------------------
