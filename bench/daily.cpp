@@ -640,6 +640,11 @@ int main(int argc, char** argv) {
   try {
     test_pki pki;
     ::setenv("NODE_EXTRA_CA_CERTS", pki.ca.c_str(), 1);  // for the Node contenders
+    // The system's trust store as a desktop has it: with SSL_CERT_FILE set (some CI and container
+    // images set it) OpenSSL parses the whole bundle at start-up, tens of ms before the first
+    // connect, where the hashed directory is read only for the CA a chain needs.
+    ::unsetenv("SSL_CERT_FILE");
+    ::unsetenv("SSL_CERT_DIR");
     // A configuration directory of this run's own: awork-mcp remembers there which era (2025 or
     // 2026-07-28) a server speaks, so round 1 is its first start against this server and the
     // later rounds are the daily case; the user's own directory is not touched.
