@@ -162,7 +162,7 @@ class tls_upstream {
       ++requests_;
       request_bytes_ += static_cast<long long>(n);
       const auto& req = parser.get();
-      trace(peer + ": " + std::string(req.method_string()) + " " + req.body().substr(0, 60));
+      trace(peer + ": " + std::string(req.method_string()) + " " + std::string(req.target()) + " " + req.body().substr(0, 50));
       if (req.method() == http::verb::get && req.target() == "/mcp") {
         hold_stream(stream, buffer);
         break;
