@@ -11,6 +11,7 @@
 
 #include "awork_mcp/core/endpoint.hpp"
 #include "awork_mcp/core/sse_parser.hpp"
+#include "stdio_peer.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -51,6 +52,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using namespace bench;
+
 struct settings {
   std::string upstream;
   std::string everything;
@@ -67,154 +70,6 @@ struct settings {
   int everything_calls = 200;
   bool modern = false;  // the upstream speaks only MCP 2026-07-28
   std::set<std::string> may_fail;
-};
-
-double ms_since(clock_type::time_point start) {
-  return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return NAN;
-  std::sort(values.begin(), values.end());
-  auto index = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size()))) - 1;
-  return values[std::min(index, values.size() - 1)];
-}
-
-double median(std::vector<double> values) { return percentile(std::move(values), 50); }
-
-// ---- memory of a process tree ------------------------------------------------------------
-
-long status_kb(pid_t pid, const char* field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
-  return 0;
-}
-
-std::vector<pid_t> process_tree(pid_t root) {
-  std::map<pid_t, pid_t> parent;
-  if (DIR* dir = ::opendir("/proc")) {
-    while (auto* entry = ::readdir(dir)) {
-      pid_t pid = std::atoi(entry->d_name);
-      if (pid <= 0) continue;
-      std::ifstream stat("/proc/" + std::string(entry->d_name) + "/stat");
-      std::string content;
-      std::getline(stat, content);
-      auto close = content.rfind(')');
-      if (close == std::string::npos) continue;
-      std::istringstream rest(content.substr(close + 2));
-      char state;
-      pid_t ppid;
-      rest >> state >> ppid;
-      parent[pid] = ppid;
-    }
-    ::closedir(dir);
-  }
-  std::vector<pid_t> tree{root};
-  for (std::size_t i = 0; i < tree.size(); ++i)
-    for (auto [pid, ppid] : parent)
-      if (ppid == tree[i]) tree.push_back(pid);
-  return tree;
-}
-
-double tree_mb(pid_t root, const char* field) {
-  long kb = 0;
-  for (auto pid : process_tree(root)) kb += status_kb(pid, field);
-  return static_cast<double>(kb) / 1024.0;
-}
-
-// ---- a contender over stdio ----------------------------------------------------------------
-
-class stdio_peer {
- public:
-  /// `stderr_path`: where the contender's stderr goes (only a diagnosis keeps it).
-  explicit stdio_peer(const std::vector<std::string>& argv, const char* stderr_path = "/dev/null") {
-    int in[2], out[2];
-    if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC)) throw std::runtime_error("pipe");
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    started_ = clock_type::now();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(in[0], 0);
-      ::dup2(out[1], 1);
-      int err = ::open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(err, 2);
-      ::setpgid(0, 0);
-      ::execvp(args[0], args.data());
-      ::_exit(127);
-    }
-    ::close(in[0]);
-    ::close(out[1]);
-    in_ = in[1];
-    out_ = out[0];
-  }
-  ~stdio_peer() {
-    ::close(in_);
-    for (int i = 0; i < 300; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        ::kill(-pid_, SIGKILL);
-        ::close(out_);
-        return;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    ::kill(-pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    ::close(out_);
-  }
-  pid_t pid() const { return pid_; }
-  clock_type::time_point started() const { return started_; }
-
-  void send(const std::string& line) {
-    std::string data = line + "\n";
-    for (std::size_t done = 0; done < data.size();) {
-      auto n = ::write(in_, data.data() + done, data.size() - done);
-      if (n <= 0) throw std::runtime_error("the contender closed its stdin");
-      done += static_cast<std::size_t>(n);
-    }
-  }
-
-  /// Next message that is a response; notifications are skipped.
-  json::value next_response(std::chrono::milliseconds timeout = 60s) {
-    for (;;) {
-      auto line = read_line(timeout);
-      auto v = json::parse(line);
-      if (v.is_object() && v.as_object().contains("id") && !v.as_object().contains("method")) return v;
-      if (v.is_object() && v.as_object().contains("method") && v.as_object().contains("id"))  // server request
-        send(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", v.at("id")}, {"result", json::object{}}}));
-    }
-  }
-
- private:
-  std::string read_line(std::chrono::milliseconds timeout) {
-    auto deadline = clock_type::now() + timeout;
-    for (;;) {
-      if (auto nl = buffer_.find('\n', scanned_); nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        scanned_ = 0;
-        return line;
-      }
-      scanned_ = buffer_.size();
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
-      if (left <= 0) throw std::runtime_error("timed out waiting for the contender");
-      pollfd pfd{out_, POLLIN, 0};
-      if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) continue;
-      char chunk[1 << 16];
-      auto n = ::read(out_, chunk, sizeof chunk);
-      if (n <= 0) throw std::runtime_error("the contender closed its stdout");
-      buffer_.append(chunk, static_cast<std::size_t>(n));
-    }
-  }
-
-  pid_t pid_ = -1;
-  int in_ = -1, out_ = -1;
-  std::string buffer_;
-  std::size_t scanned_ = 0;
-  clock_type::time_point started_;
 };
 
 std::string initialize_message(int id) {

