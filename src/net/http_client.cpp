@@ -58,7 +58,13 @@ ssl::context make_tls_context(const std::string& ca_file) {
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   platform::load_system_trust_store(ctx);
-  if (!ca_file.empty()) ctx.load_verify_file(ca_file);
+  if (!ca_file.empty()) {
+    boost::system::error_code ec;
+    ctx.load_verify_file(ca_file, ec);
+    if (ec)
+      throw std::runtime_error("the --ca-file " + ca_file + " holds no certificate OpenSSL can read (" + ec.message() +
+                               "); it must be PEM");
+  }
   ctx.set_verify_mode(ssl::verify_peer);
   tls_resumption::enable(ctx.native_handle());
   return ctx;
@@ -150,9 +156,10 @@ awaitable<outcome<std::string>> http_response::read_all(std::size_t limit) {
 
 // ---- http_client ---------------------------------------------------------------------------
 
-http_client::http_client(net::any_io_executor ex, endpoint server, ssl::context* tls, http_timeouts timeouts,
+http_client::http_client(net::any_io_executor ex, endpoint server, tls_context_fn tls, http_timeouts timeouts,
                          std::optional<proxy_settings> proxy)
-    : executor_(std::move(ex)), server_(std::move(server)), tls_(tls), timeouts_(timeouts), proxy_(std::move(proxy)) {}
+    : executor_(std::move(ex)), server_(std::move(server)), tls_(std::move(tls)), timeouts_(timeouts),
+      proxy_(std::move(proxy)) {}
 
 void http_client::release(std::unique_ptr<http_connection> connection, std::optional<std::chrono::seconds> keep_alive) {
   if (idle_.size() >= max_idle_connections) return;
@@ -239,8 +246,8 @@ awaitable<outcome<std::unique_ptr<http_connection>>> http_client::connect() {
   const auto& [host, port] = proxy_ ? std::pair(proxy_->host, proxy_->port) : std::pair(server_.host, server_.port);
   auto endpoints = co_await resolve(host, port, deadline);
   if (!endpoints) co_return std::move(endpoints.failure());
-  auto connection = new_connection(executor_, tls_);
-
+  // TCP first; TLS goes on top once it is up (see tls_context_fn).
+  auto connection = new_connection(executor_, nullptr);
   auto& socket = connection->tcp();
   socket.expires_at(deadline);
   auto [ec, connected] = co_await socket.async_connect(*endpoints, net::as_tuple(net::use_awaitable));
@@ -252,12 +259,24 @@ awaitable<outcome<std::unique_ptr<http_connection>>> http_client::connect() {
     if (auto failure = co_await open_tunnel(*connection)) co_return std::move(*failure);
   }
 
+  if (tls_) {
+    ssl::context* context = nullptr;
+    std::string problem;
+    try {
+      context = &tls_();
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+    if (!context) co_return upstream_failure{failure_kind::tls, "cannot set up TLS: " + problem};
+    auto plain = std::move(std::get<beast::tcp_stream>(connection->stream));
+    connection->stream.emplace<http_connection::tls_stream>(std::move(plain), *context);
+  }
   if (auto* tls = std::get_if<http_connection::tls_stream>(&connection->stream)) {
     if (!is_ip_literal(server_.host) && !SSL_set_tlsext_host_name(tls->native_handle(), server_.host.c_str()))
       co_return upstream_failure{failure_kind::tls, "cannot set TLS SNI host name"};
     tls->set_verify_callback(ssl::host_name_verification(server_.host));
     resumption_.prepare(tls->native_handle());
-    socket.expires_at(deadline);
+    connection->tcp().expires_at(deadline);  // the TCP stream now lives inside the TLS one
     auto [hec] = co_await tls->async_handshake(ssl::stream_base::client, net::as_tuple(net::use_awaitable));
     ++handshakes_;
     if (!hec && resumption_.resumed(tls->native_handle())) ++resumed_handshakes_;

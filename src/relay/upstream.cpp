@@ -27,15 +27,18 @@ exchange_result failed(upstream_failure f) { return {exchange_result::ending::fa
 
 upstream::upstream(net::any_io_executor ex, const bridge_config& config, credential_source& credential)
     : executor_(ex), config_(config), credential_(credential), builder_(config.server, config.extra_headers),
-      large_reply_(ex), pacer_(config.max_retry_wait) {}
+      large_reply_(ex), pacer_(config.max_retry_wait) {
+  if (config.server.tls) tls_ = std::make_unique<tls_context_loader>(config.ca_file);
+}
 
 http_client& upstream::client() {
   const auto& target = builder_.target();
   auto& slot = clients_[target.origin()];
   if (!slot) {
     // OpenSSL is set up only for https: plain loopback runs never pay for it.
-    if (target.tls && !tls_) tls_ = std::make_unique<ssl::context>(make_tls_context(config_.ca_file));
-    slot = std::make_unique<http_client>(executor_, target, target.tls ? tls_.get() : nullptr,
+    if (target.tls && !tls_) tls_ = std::make_unique<tls_context_loader>(config_.ca_file);
+    const auto tls = target.tls ? tls_context_fn([this]() -> ssl::context& { return tls_->get(); }) : tls_context_fn();
+    slot = std::make_unique<http_client>(executor_, target, tls,
                                          http_timeouts{config_.connect_timeout, config_.request_timeout}, config_.proxy);
   }
   return *slot;

@@ -53,6 +53,28 @@ TEST_F(tls_test, certificate_for_another_host_is_refused) {
   EXPECT_EQ(mcp.initialize_count, 0) << "the request must not reach a server with the wrong certificate";
 }
 
+// A --ca-file that holds no certificate: every request gets an error that names the file, and the
+// bridge goes on (it once logged the failure and left the request without an answer).
+TEST_F(tls_test, an_unreadable_ca_file_is_an_error_for_each_request_naming_the_file) {
+  test_server server([this](const auto& r, auto& w) { mcp.handle(r, w); },
+                     test_server::tls_files{pki.good_chain, pki.good_key});
+  test_support::temp_dir dir;
+  const auto not_pem = dir.file("not-a-ca.pem", "this is no certificate\n");
+  bridge_process::options opts;
+  opts.args = {"--url", server.url(), "--ca-file", not_pem};
+  bridge_process bridge(opts);
+  for (int id : {1, 2}) {
+    bridge.send(initialize_line(id));
+    auto line = bridge.read_line(std::chrono::seconds(10));
+    ASSERT_TRUE(line) << "no answer to request " << id << "; stderr: " << bridge.stderr_text();
+    auto response = json::parse(*line);
+    ASSERT_TRUE(response.as_object().contains("error")) << response;
+    EXPECT_EQ(response.at("id"), id);
+    EXPECT_NE(message_of(response).find("--ca-file " + not_pem), std::string::npos) << response;
+  }
+  EXPECT_EQ(mcp.initialize_count, 0);
+}
+
 // After the first handshake, new connections (parallel calls, or after an idle period) resume the
 // TLS session instead of a full handshake; only the ones opened before any session existed (the
 // first, and the two opened ahead of need beside it) are full.

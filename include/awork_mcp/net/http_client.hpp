@@ -107,9 +107,14 @@ struct send_options {
   std::function<void()> on_written;
 };
 
+/// Where a client's TLS context comes from. Asked once a connection's TCP (and proxy tunnel) is
+/// up, so that a context still being made (tls_context_loader) overlaps the connect; it may throw
+/// (a bad --ca-file), which fails that connect. Empty: plain TCP.
+using tls_context_fn = std::function<ssl::context&()>;
+
 class http_client {
  public:
-  http_client(net::any_io_executor ex, endpoint server, ssl::context* tls, http_timeouts timeouts,
+  http_client(net::any_io_executor ex, endpoint server, tls_context_fn tls, http_timeouts timeouts,
               std::optional<proxy_settings> proxy = {});
 
   /// Sends a request and reads the response head.
@@ -141,7 +146,7 @@ class http_client {
 
   net::any_io_executor executor_;
   endpoint server_;
-  ssl::context* tls_;
+  tls_context_fn tls_;
   http_timeouts timeouts_;
   std::optional<proxy_settings> proxy_;
   std::vector<std::unique_ptr<http_connection>> idle_;  ///< warm ones at the front

@@ -13,6 +13,7 @@
 #include "awork_mcp/core/request_builder.hpp"
 #include "awork_mcp/core/sse_parser.hpp"
 #include "awork_mcp/net/http_client.hpp"
+#include "awork_mcp/net/tls_context_loader.hpp"
 #include "awork_mcp/relay/async_event.hpp"
 
 #include <functional>
@@ -101,7 +102,7 @@ class upstream {
   const bridge_config& config_;
   credential_source& credential_;
   request_builder builder_;
-  std::unique_ptr<ssl::context> tls_;
+  std::unique_ptr<tls_context_loader> tls_;  ///< started with the bridge for an https server
   std::map<std::string, std::unique_ptr<http_client>> clients_;  // by origin
   /// One large reply is held at a time; the others wait before reading past the threshold, so
   /// memory stays bounded however many large replies are in flight while stdout is slow.
