@@ -394,13 +394,6 @@ class delay_proxy {
 
 // ---- one contender --------------------------------------------------------------------------------
 
-std::string initialize_message(int id) {
-  return json::serialize(json::object{
-      {"jsonrpc", "2.0"}, {"id", id}, {"method", "initialize"},
-      {"params", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object{}},
-                  {"clientInfo", {{"name", "bench-daily"}, {"version", "1"}}}}}});
-}
-
 std::string call_message(long long id, const std::string& message) {
   return json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
                                       {"params", {{"name", "echo"}, {"arguments", {{"message", message}}}}}});
@@ -433,28 +426,6 @@ std::vector<std::string> expand(std::vector<std::string> argv, const std::string
     if (auto at = a.find("{ca}"); at != std::string::npos) a.replace(at, 4, ca);
   }
   return argv;
-}
-
-/// Why a contender failed, from a second start with its stderr kept (the measured runs send it to
-/// /dev/null): the last unindented line there that names an error.
-std::string stderr_hint(const std::vector<std::string>& argv) {
-  char path[] = "/tmp/bench-daily-stderr-XXXXXX";
-  int fd = ::mkstemp(path);
-  if (fd < 0) return {};
-  ::close(fd);
-  try {
-    stdio_peer peer(argv, path);
-    peer.send(initialize_message(0));
-    peer.next_response(20s);
-  } catch (const std::exception&) {
-  }
-  std::ifstream in(path);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (line.find("rror") != std::string::npos && !line.starts_with(" ")) last = line;
-  ::unlink(path);
-  if (last.size() > 400) last = last.substr(0, 400) + "…";
-  return last.empty() ? std::string() : "; its stderr: " + last;
 }
 
 void measure(contender& c, const std::vector<std::string>& argv, const settings& s, const tls_upstream& upstream) {

@@ -72,13 +72,6 @@ struct settings {
   std::set<std::string> may_fail;
 };
 
-std::string initialize_message(int id) {
-  return json::serialize(json::object{
-      {"jsonrpc", "2.0"}, {"id", id}, {"method", "initialize"},
-      {"params", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object{}},
-                  {"clientInfo", {{"name", "bench-driver"}, {"version", "1"}}}}}});
-}
-
 std::string call_message(long long id, const char* tool, json::object arguments) {
   return json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
                                       {"params", {{"name", tool}, {"arguments", std::move(arguments)}}}});
@@ -236,30 +229,6 @@ std::vector<std::string> with_url(std::vector<std::string> argv, const std::stri
   for (auto& a : argv)
     if (auto at = a.find("{url}"); at != std::string::npos) a.replace(at, 5, url);
   return argv;
-}
-
-/// Why a contender did not answer initialize, from a second start with its stderr kept (not in
-/// the measured runs, whose stderr goes to /dev/null): the last unindented line there that names
-/// an error.
-/// Node bridges print the server's refusal there and exit without an answer on stdout.
-std::string stderr_hint(const std::vector<std::string>& argv) {
-  char path[] = "/tmp/bench-stderr-XXXXXX";
-  int fd = ::mkstemp(path);
-  if (fd < 0) return {};
-  ::close(fd);
-  try {
-    stdio_peer peer(argv, path);
-    peer.send(initialize_message(0));
-    peer.next_response(20s);
-  } catch (const std::exception&) {
-  }
-  std::ifstream in(path);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (line.find("rror") != std::string::npos && !line.starts_with(" ")) last = line;  // not a stack frame or a dump
-  ::unlink(path);
-  if (last.size() > 400) last = last.substr(0, 400) + "…";
-  return last.empty() ? std::string() : "; its stderr: " + last;
 }
 
 void measure_stdio(contender& c, const settings& s) {

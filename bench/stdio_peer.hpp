@@ -224,4 +224,37 @@ class stdio_peer {
   std::chrono::steady_clock::time_point started_;
 };
 
+/// The 2025 initialize an editor sends first.
+inline std::string initialize_message(int id) {
+  namespace json = boost::json;
+  return json::serialize(json::object{
+      {"jsonrpc", "2.0"}, {"id", id}, {"method", "initialize"},
+      {"params", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object{}},
+                  {"clientInfo", {{"name", "awork-mcp-bench"}, {"version", "1"}}}}}});
+}
+
+/// Why a contender did not answer initialize, from a second start with its stderr kept (the
+/// measured runs send it to /dev/null): the last unindented line there that names an error. Node
+/// bridges print the server's refusal there and exit without an answer on stdout.
+inline std::string stderr_hint(const std::vector<std::string>& argv) {
+  using namespace std::chrono_literals;
+  char path[] = "/tmp/bench-stderr-XXXXXX";
+  int fd = ::mkstemp(path);
+  if (fd < 0) return {};
+  ::close(fd);
+  try {
+    stdio_peer peer(argv, path);
+    peer.send(initialize_message(0));
+    peer.next_response(20s);
+  } catch (const std::exception&) {
+  }
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (line.find("rror") != std::string::npos && !line.starts_with(" ")) last = line;  // not a stack frame or a dump
+  ::unlink(path);
+  if (last.size() > 400) last = last.substr(0, 400) + "…";
+  return last.empty() ? std::string() : "; its stderr: " + last;
+}
+
 }  // namespace bench
