@@ -601,6 +601,7 @@ awaitable<void> bridge::shut_down(bool drain, bool reader_gone) {
 
   listener_.stop();
   http_sse_.stop();
+  gateway_.stop();
   const auto last = session_.current();
   co_await upstream_.end_session(last.headers);
   upstream_.close_idle();

@@ -13,7 +13,8 @@ listener::listener(net::any_io_executor ex, upstream& server, session_source cur
 
 void listener::start() {
   const auto generation = current_session_().generation;
-  if (current_ && !current_->finished && current_->generation == generation) return;
+  // One that is stopping is as good as gone: its coroutine may not have unwound yet.
+  if (current_ && !current_->finished && !current_->stopping && current_->generation == generation) return;
   stop();
   auto state = std::make_shared<run_state>();
   state->generation = generation;

@@ -46,13 +46,18 @@ int server_error_code(const upstream_failure& failure) {
 }  // namespace
 
 modern_gateway::modern_gateway(net::any_io_executor ex, const bridge_config& config, upstream& server, deliver_fn emit)
-    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), legacy_stream_(
+    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), resource_order_(ex), legacy_stream_(
           ex, server, [this] { return session::snapshot{legacy_session_, 1}; },
           [this](const classified_message& m, std::string&& line) { return carry_to_listens(m, std::move(line)); },
           stream_idle_limit, config.max_message_bytes),
       listen_closed_(ex),
       editor_answered_(ex),
       large_answer_(ex) {}
+
+void modern_gateway::stop() {
+  legacy_stream_.stop();
+  if (listen_run_ && !listen_run_->finished) listen_run_->cancel.emit(net::cancellation_type::terminal);
+}
 
 std::string modern_gateway::next_internal_id(std::string_view kind) {
   return "awork-mcp/" + std::string(kind) + "/" + std::to_string(++serial_);
@@ -77,6 +82,10 @@ awaitable<modern_gateway::exchange_outcome> modern_gateway::send_in(const outgoi
   const std::string key = message.keys.empty() ? std::string() : message.keys.front();
   const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
     if (m.kind == message_kind::response && id_key(m.id) == key) {
+      if (outcome.response) {
+        spdlog::warn("the server answered request {} twice: the second answer is dropped", key);
+        co_return;
+      }
       // Waited for while upstream still holds its own large-reply turn: one large answer is read
       // and one is on its way to the editor, never more.
       if (line.size() > large_reply_threshold) outcome.large_hold = co_await large_answer_.acquire();
@@ -537,21 +546,27 @@ awaitable<void> modern_gateway::listen_for_modern_editor(const outgoing& message
     co_await fail(message, refusal);
     co_return;
   }
-  // A resource the server will not subscribe to is left out of the acknowledgement.
-  std::vector<std::string> taken;
-  for (const auto& uri : plan->resource_uris)
-    if (co_await resource_request("resources/subscribe", uri)) taken.push_back(uri);
-  plan->resource_uris = std::move(taken);
-
+  // Registered before its subscriptions go out: a listen it replaces, cancelled meanwhile, then
+  // sees that its resources are still wanted and leaves them subscribed.
   const auto key = message.keys.front();
-  const auto listen = std::make_shared<const legacy_listen>(std::move(*plan));
+  const auto listen = std::make_shared<legacy_listen>(std::move(*plan));
   legacy_listens_[key] = listen;
   struct on_end {
     modern_gateway& self;
     const std::string& key;
-    const std::shared_ptr<const legacy_listen>& listen;
+    const std::shared_ptr<legacy_listen>& listen;
     ~on_end() { self.end_legacy_listen(key, listen); }
   } end_guard{*this, key, listen};
+
+  // A resource the server will not subscribe to is left out of the acknowledgement.
+  std::vector<std::string> taken;
+  const std::string subscribe = "resources/subscribe";
+  for (const auto& uri : listen->resource_uris) {
+    const bool took = co_await resource_request(subscribe, uri);
+    if (took) taken.push_back(uri);
+  }
+  listen->resource_uris = std::move(taken);
+
   // Acknowledged first: the editor takes nothing on this listen before its acknowledgement.
   auto acknowledgement = listen_acknowledgement(*listen);
   const auto classified = classify(acknowledgement);
@@ -566,27 +581,38 @@ awaitable<void> modern_gateway::listen_for_modern_editor(const outgoing& message
   }
 }
 
-void modern_gateway::end_legacy_listen(const std::string& key, const std::shared_ptr<const legacy_listen>& listen) {
-  const auto mine = legacy_listens_.find(key);
-  if (mine == legacy_listens_.end() || mine->second != listen) return;  // the id was used again meanwhile
-  legacy_listens_.erase(mine);
+bool modern_gateway::resource_wanted(const std::string& uri) const {
+  return std::any_of(legacy_listens_.begin(), legacy_listens_.end(), [&](const auto& open) {
+    const auto& uris = open.second->resource_uris;
+    return std::find(uris.begin(), uris.end(), uri) != uris.end();
+  });
+}
+
+void modern_gateway::end_legacy_listen(const std::string& key, const std::shared_ptr<legacy_listen>& listen) {
+  // The editor may have used the id again meanwhile: only our own entry goes, but our resources
+  // are let go of either way.
+  if (const auto mine = legacy_listens_.find(key); mine != legacy_listens_.end() && mine->second == listen)
+    legacy_listens_.erase(mine);
   std::vector<std::string> dropped;
-  for (const auto& uri : listen->resource_uris) {
-    const bool held = std::any_of(legacy_listens_.begin(), legacy_listens_.end(), [&](const auto& other) {
-      const auto& uris = other.second->resource_uris;
-      return std::find(uris.begin(), uris.end(), uri) != uris.end();
-    });
-    if (!held) dropped.push_back(uri);
-  }
+  for (const auto& uri : listen->resource_uris)
+    if (!resource_wanted(uri)) dropped.push_back(uri);
   if (!dropped.empty()) net::co_spawn(executor_, unsubscribe(std::move(dropped)), net::detached);
   if (legacy_listens_.empty()) legacy_stream_.stop();
 }
 
 awaitable<void> modern_gateway::unsubscribe(std::vector<std::string> uris) {
-  for (const auto& uri : uris) (void)co_await resource_request("resources/unsubscribe", uri);
+  const std::string method = "resources/unsubscribe";
+  for (const auto& uri : uris) {
+    // A listen opened since may want it again (resource_request keeps them in order).
+    if (resource_wanted(uri)) continue;
+    (void)co_await resource_request(method, uri);
+  }
 }
 
-awaitable<bool> modern_gateway::resource_request(std::string method, std::string uri) {
+awaitable<bool> modern_gateway::resource_request(const std::string& method, const std::string& uri) {
+  // One at a time, in the order asked: an unsubscribe must not overtake the subscribe that follows it.
+  const auto turn = co_await resource_order_.acquire();
+  if (method == "resources/unsubscribe" && resource_wanted(uri)) co_return true;  // wanted again while it waited
   const json::value id = json::string(next_internal_id("resource"));
   outgoing request{R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"method":)" + json_quote(method) +
                        R"(,"params":{"uri":)" + json_quote(uri) + "}}",
@@ -611,16 +637,18 @@ awaitable<void> modern_gateway::carry_to_listens(const classified_message& messa
     co_return;
   }
   if (message.kind != message_kind::notification) co_return;
-  // A copy: a listen may end while a notification waits for stdout.
-  std::vector<std::shared_ptr<const legacy_listen>> open;
-  for (const auto& [key, listen] : legacy_listens_) open.push_back(listen);
+  // A copy: a listen may end while a notification waits for stdout; one that has ended gets no more.
+  const auto open = legacy_listens_;
   bool carried = false;
-  for (const auto& listen : open)
+  for (const auto& [key, listen] : open) {
+    const auto still = legacy_listens_.find(key);
+    if (still == legacy_listens_.end() || still->second != listen) continue;
     if (auto notification = listen_notification(*listen, line)) {
       carried = true;
       const auto classified = classify(*notification);
       co_await emit_(classified, std::move(*notification));
     }
+  }
   if (!carried) spdlog::debug("{} from the server's stream: no listen asked for it", message.method);
 }
 

@@ -351,6 +351,132 @@ TEST_F(modern_era_test, a_modern_editors_listen_is_carried_from_a_legacy_servers
   EXPECT_FALSE(bridge->read_line(300ms)) << "nothing more for the editor, no answer to a cancelled listen";
 }
 
+namespace {
+
+/// A legacy server (nothing without a session) that offers list changes and subscriptions, logs
+/// resources/subscribe and unsubscribe in order, and sends a tools list change every 100 ms on
+/// each GET stream it opens.
+struct ticking_legacy_server {
+  std::mutex mutex;
+  std::vector<std::string> resource_requests;  // "subscribe a://x", ...
+  std::atomic<int> streams{0};
+
+  void install(fake_mcp& mcp) {
+    mcp.on_request = [](const auto& req, server_reply& reply) {
+      if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
+        reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
+        return true;
+      }
+      return false;
+    };
+    mcp.on_post = [this](const auto&, server_reply& reply, const json::object& msg) {
+      if (has_method(msg, "initialize")) {
+        reply.json(200,
+                   R"({"jsonrpc":"2.0","id":)" + json::serialize(msg.at("id")) +
+                       R"(,"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true}},)"
+                       R"("serverInfo":{"name":"old","version":"1"}}})",
+                   {{"Mcp-Session-Id", "s1"}});
+        return true;
+      }
+      for (const char* verb : {"subscribe", "unsubscribe"})
+        if (has_method(msg, std::string("resources/") + verb)) {
+          {
+            std::lock_guard lock(mutex);
+            resource_requests.push_back(std::string(verb) + " " + std::string(msg.at("params").at("uri").as_string()));
+          }
+          std::this_thread::sleep_for(30ms);  // a server that takes its time makes the order matter
+          fake_mcp::answer(reply, msg.at("id"), json::object{}, false);
+          return true;
+        }
+      return false;
+    };
+    mcp.on_get = [this](const auto&, server_reply& reply) {
+      const int n = ++streams;
+      reply.start_sse();
+      const auto until = std::chrono::steady_clock::now() + 5s;
+      while (!reply.peer_gone() && std::chrono::steady_clock::now() < until) {
+        reply.sse(test_support::sse_event(R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"stream":)" +
+                                          std::to_string(n) + "}}"));
+        std::this_thread::sleep_for(100ms);
+      }
+      reply.cut();
+    };
+  }
+};
+
+std::string listen_line(const char* id, const char* filter) {
+  return std::string(R"({"jsonrpc":"2.0","id":")") + id + R"(","method":"subscriptions/listen","params":{"notifications":)" +
+         filter + R"(,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}})";
+}
+
+std::string cancel_line(const char* id) {
+  return std::string(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":")") + id + "\"}}";
+}
+
+}  // namespace
+
+// The usual way to change a subscription set: open the new listen, then cancel the old one, in one
+// go. The resource both name stays subscribed, and the new listen hears the list changes.
+TEST_F(modern_era_test, a_listen_replaced_by_a_new_one_keeps_its_subscription_and_hears_changes) {
+  ticking_legacy_server legacy;
+  legacy.install(mcp);
+  start_bridge();
+  const char* filter = R"({"toolsListChanged":true,"resourceSubscriptions":["a://x"]})";
+  bridge->send(listen_line("A", filter));
+  auto ack_a = read_json(5s);
+  ASSERT_EQ(ack_a.at("method"), "notifications/subscriptions/acknowledged") << ack_a << bridge->stderr_text();
+  auto changed_a = read_json(5s);
+  ASSERT_EQ(changed_a.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "A") << changed_a;
+
+  bridge->send(listen_line("B", filter) + "\n" + cancel_line("A"));
+  json::value ack_b;
+  for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
+    auto m = read_json(5s);
+    if (m.is_object() && m.as_object().contains("method") && m.at("method") == "notifications/subscriptions/acknowledged") {
+      ack_b = m;
+      break;
+    }
+  }
+  ASSERT_TRUE(ack_b.is_object()) << bridge->stderr_text();
+  EXPECT_EQ(ack_b.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "B");
+  EXPECT_EQ(ack_b.at("params").at("notifications").at("resourceSubscriptions"), json::parse(R"(["a://x"])"));
+  bool heard = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 3s; !heard && std::chrono::steady_clock::now() < deadline;) {
+    auto line = bridge->read_line(std::chrono::milliseconds(500));
+    if (!line) continue;
+    auto m = json::parse(*line);
+    heard = m.at("method") == "notifications/tools/list_changed" &&
+            m.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId") == "B";
+  }
+  EXPECT_TRUE(heard) << "listen B heard nothing; GET streams opened: " << legacy.streams;
+  std::this_thread::sleep_for(500ms);
+  std::lock_guard lock(legacy.mutex);
+  ASSERT_FALSE(legacy.resource_requests.empty());
+  EXPECT_EQ(legacy.resource_requests.back(), "subscribe a://x") << "the server was left unsubscribed from what B listens to";
+}
+
+// The last listen is cancelled and a new one opened at once: the stream that was stopping for the
+// first does not count as running for the second.
+TEST_F(modern_era_test, a_listen_opened_right_after_the_last_one_ended_gets_a_stream) {
+  ticking_legacy_server legacy;
+  legacy.install(mcp);
+  start_bridge();
+  const char* filter = R"({"toolsListChanged":true})";
+  bridge->send(listen_line("A", filter));
+  ASSERT_EQ(read_json(5s).at("method"), "notifications/subscriptions/acknowledged") << bridge->stderr_text();
+  ASSERT_EQ(read_json(5s).at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "A");
+  bridge->send(cancel_line("A") + "\n" + listen_line("B", filter));
+  bool heard = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 3s; !heard && std::chrono::steady_clock::now() < deadline;) {
+    auto line = bridge->read_line(std::chrono::milliseconds(500));
+    if (!line) continue;
+    auto m = json::parse(*line);
+    heard = m.at("method") == "notifications/tools/list_changed" &&
+            m.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId") == "B";
+  }
+  EXPECT_TRUE(heard) << "listen B heard nothing; GET streams opened: " << legacy.streams;
+}
+
 TEST_F(modern_era_test, a_legacy_servers_request_to_a_modern_editor_is_refused_while_the_server_waits) {
   // A legacy server whose tool asks the client for input on the call's stream and holds the
   // call's result until that request is answered, as the reference SDK 1.x does.

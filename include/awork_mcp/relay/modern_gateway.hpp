@@ -36,6 +36,9 @@ class modern_gateway {
   /// initialize was answered here (or refused under --protocol modern); false: forward it (legacy).
   awaitable<bool> initialize(const outgoing& initialize);
 
+  /// At shutdown: the streams this gateway keeps open (a listen, a legacy session's GET) end.
+  void stop();
+
   /// Carries one editor message to the modern server (or answers it here).
   awaitable<void> forward(const outgoing& message);
 
@@ -89,9 +92,11 @@ class modern_gateway {
   /// requests refused (that editor cannot take them).
   awaitable<void> carry_to_listens(const classified_message& message, std::string line);
   /// resources/subscribe or resources/unsubscribe of `uri` in the server's session; true if taken.
-  awaitable<bool> resource_request(std::string method, std::string uri);
+  awaitable<bool> resource_request(const std::string& method, const std::string& uri);
+  /// Unsubscribes the URIs no open listen wants (any more).
   awaitable<void> unsubscribe(std::vector<std::string> uris);
-  void end_legacy_listen(const std::string& key, const std::shared_ptr<const legacy_listen>& listen);
+  bool resource_wanted(const std::string& uri) const;
+  void end_legacy_listen(const std::string& key, const std::shared_ptr<legacy_listen>& listen);
 
   net::any_io_executor executor_;
   const bridge_config& config_;
@@ -115,7 +120,8 @@ class modern_gateway {
   session_headers legacy_session_;
   std::string legacy_initialize_line_;
   /// That editor's open subscriptions/listen requests, by id key.
-  std::map<std::string, std::shared_ptr<const legacy_listen>> legacy_listens_;
+  std::map<std::string, std::shared_ptr<legacy_listen>> legacy_listens_;
+  async_mutex resource_order_;  ///< resources/subscribe and unsubscribe go one at a time, in order
   /// The GET stream of legacy_session_, open while a listen is.
   listener legacy_stream_;
   async_event listen_closed_;  ///< never notified: an open listen waits on it until cancelled
