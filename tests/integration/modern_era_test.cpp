@@ -267,90 +267,6 @@ TEST_F(modern_era_test, a_modern_editor_in_front_of_a_legacy_server_gets_the_han
   EXPECT_EQ(posts_with_method("tools/call").at(0).header("Mcp-Session-Id"), "s1") << "carried in the session";
 }
 
-// A 2026-07-28 editor listens for list changes; the legacy server sends them on its session's GET
-// stream, and takes resource subscriptions as resources/subscribe.
-TEST_F(modern_era_test, a_modern_editors_listen_is_carried_from_a_legacy_servers_get_stream) {
-  mcp.on_request = [](const auto& req, server_reply& reply) {
-    if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
-      reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
-      return true;
-    }
-    return false;
-  };
-  std::mutex mutex;
-  std::vector<std::string> resource_requests;  // "subscribe a://x", "unsubscribe a://x"
-  std::atomic<bool> stream_gone{false};
-  mcp.on_post = [&](const auto&, server_reply& reply, const json::object& msg) {
-    if (has_method(msg, "initialize")) {
-      reply.json(200,
-                 R"({"jsonrpc":"2.0","id":)" + json::serialize(msg.at("id")) +
-                     R"(,"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true}},)"
-                     R"("serverInfo":{"name":"old","version":"1"}}})",
-                 {{"Mcp-Session-Id", "s1"}});
-      return true;
-    }
-    for (const char* verb : {"subscribe", "unsubscribe"})
-      if (has_method(msg, std::string("resources/") + verb)) {
-        {
-          std::lock_guard lock(mutex);
-          resource_requests.push_back(std::string(verb) + " " + std::string(msg.at("params").at("uri").as_string()));
-        }
-        fake_mcp::answer(reply, msg.at("id"), json::object{}, false);
-        return true;
-      }
-    return false;
-  };
-  mcp.on_get = [&](const auto& req, server_reply& reply) {
-    if (req["Mcp-Session-Id"] != "s1") return reply.empty(400);
-    reply.start_sse();
-    for (const char* n : {R"({"jsonrpc":"2.0","method":"notifications/prompts/list_changed"})",
-                          R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"a://other"}})",
-                          R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})",
-                          R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"a://watched"}})"})
-      reply.sse(test_support::sse_event(n));
-    const auto until = std::chrono::steady_clock::now() + 5s;
-    while (!reply.peer_gone() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
-    stream_gone = reply.peer_gone();
-    reply.cut();
-  };
-  start_bridge();
-  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
-                           R"("io.modelcontextprotocol/clientCapabilities":{}})";
-  bridge->send(R"({"jsonrpc":"2.0","id":"listen:1","method":"subscriptions/listen","params":{"notifications":)"
-               R"({"toolsListChanged":true,"promptsListChanged":true,"resourceSubscriptions":["a://watched"]},)" + meta + "}}");
-  auto ack = read_json(5s);
-  ASSERT_EQ(ack.at("method"), "notifications/subscriptions/acknowledged") << ack << bridge->stderr_text();
-  EXPECT_EQ(ack.at("params").at("notifications"),
-            json::parse(R"({"toolsListChanged":true,"resourceSubscriptions":["a://watched"]})"))
-      << "prompts are not offered by the server";
-  EXPECT_EQ(ack.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "listen:1");
-  {
-    std::lock_guard lock(mutex);
-    EXPECT_EQ(resource_requests, std::vector<std::string>{"subscribe a://watched"});
-  }
-  auto tools_changed = read_json(5s);
-  EXPECT_EQ(tools_changed.at("method"), "notifications/tools/list_changed") << tools_changed;
-  EXPECT_EQ(tools_changed.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "listen:1");
-  auto updated = read_json(5s);
-  EXPECT_EQ(updated.at("method"), "notifications/resources/updated") << updated;
-  EXPECT_EQ(updated.at("params").at("uri"), "a://watched");
-  EXPECT_EQ(updated.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "listen:1");
-
-  // The editor closes its listen: the subscription and the stream end, and no answer comes.
-  const auto cancelled = std::chrono::steady_clock::now();
-  bridge->send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"listen:1"}})");
-  ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.body.find("resources/unsubscribe") != std::string::npos; }, 3s))
-      << bridge->stderr_text();
-  while (!stream_gone && std::chrono::steady_clock::now() - cancelled < 3s) std::this_thread::sleep_for(10ms);
-  EXPECT_TRUE(stream_gone) << "the GET stream stayed open with no listen left";
-  EXPECT_LT(std::chrono::steady_clock::now() - cancelled, 2s);
-  {
-    std::lock_guard lock(mutex);
-    EXPECT_EQ(resource_requests, (std::vector<std::string>{"subscribe a://watched", "unsubscribe a://watched"}));
-  }
-  EXPECT_FALSE(bridge->read_line(300ms)) << "nothing more for the editor, no answer to a cancelled listen";
-}
-
 namespace {
 
 /// A legacy server (nothing without a session) that offers list changes and subscriptions, logs
@@ -409,11 +325,82 @@ std::string listen_line(const char* id, const char* filter) {
          filter + R"(,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}})";
 }
 
+/// Whether a tools list change stamped with the listen's id reaches the editor within 3 s.
+bool hears_list_change(bridge_process& bridge, const char* listen_id) {
+  for (auto deadline = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < deadline;) {
+    auto line = bridge.read_line(std::chrono::milliseconds(500));
+    if (!line) continue;
+    auto m = json::parse(*line);
+    if (m.at("method") == "notifications/tools/list_changed" &&
+        m.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId") == listen_id)
+      return true;
+  }
+  return false;
+}
+
 std::string cancel_line(const char* id) {
   return std::string(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":")") + id + "\"}}";
 }
 
 }  // namespace
+
+// A 2026-07-28 editor listens for list changes; the legacy server sends them on its session's GET
+// stream, and takes resource subscriptions as resources/subscribe.
+TEST_F(modern_era_test, a_modern_editors_listen_is_carried_from_a_legacy_servers_get_stream) {
+  ticking_legacy_server legacy;
+  legacy.install(mcp);
+  std::atomic<bool> stream_gone{false};
+  // This stream's own script instead of the ticking one: one of each kind, then quiet.
+  mcp.on_get = [&](const auto& req, server_reply& reply) {
+    if (req["Mcp-Session-Id"] != "s1") return reply.empty(400);
+    reply.start_sse();
+    for (const char* n : {R"({"jsonrpc":"2.0","method":"notifications/prompts/list_changed"})",
+                          R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"a://other"}})",
+                          R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})",
+                          R"({"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"a://watched"}})"})
+      reply.sse(test_support::sse_event(n));
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (!reply.peer_gone() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+    stream_gone = reply.peer_gone();
+    reply.cut();
+  };
+  start_bridge();
+  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                           R"("io.modelcontextprotocol/clientCapabilities":{}})";
+  bridge->send(R"({"jsonrpc":"2.0","id":"listen:1","method":"subscriptions/listen","params":{"notifications":)"
+               R"({"toolsListChanged":true,"promptsListChanged":true,"resourceSubscriptions":["a://watched"]},)" + meta + "}}");
+  auto ack = read_json(5s);
+  ASSERT_EQ(ack.at("method"), "notifications/subscriptions/acknowledged") << ack << bridge->stderr_text();
+  EXPECT_EQ(ack.at("params").at("notifications"),
+            json::parse(R"({"toolsListChanged":true,"resourceSubscriptions":["a://watched"]})"))
+      << "prompts are not offered by the server";
+  EXPECT_EQ(ack.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "listen:1");
+  {
+    std::lock_guard lock(legacy.mutex);
+    EXPECT_EQ(legacy.resource_requests, std::vector<std::string>{"subscribe a://watched"});
+  }
+  auto tools_changed = read_json(5s);
+  EXPECT_EQ(tools_changed.at("method"), "notifications/tools/list_changed") << tools_changed;
+  EXPECT_EQ(tools_changed.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "listen:1");
+  auto updated = read_json(5s);
+  EXPECT_EQ(updated.at("method"), "notifications/resources/updated") << updated;
+  EXPECT_EQ(updated.at("params").at("uri"), "a://watched");
+  EXPECT_EQ(updated.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "listen:1");
+
+  // The editor closes its listen: the subscription and the stream end, and no answer comes.
+  const auto cancelled = std::chrono::steady_clock::now();
+  bridge->send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"listen:1"}})");
+  ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.body.find("resources/unsubscribe") != std::string::npos; }, 3s))
+      << bridge->stderr_text();
+  while (!stream_gone && std::chrono::steady_clock::now() - cancelled < 3s) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(stream_gone) << "the GET stream stayed open with no listen left";
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled, 2s);
+  {
+    std::lock_guard lock(legacy.mutex);
+    EXPECT_EQ(legacy.resource_requests, (std::vector<std::string>{"subscribe a://watched", "unsubscribe a://watched"}));
+  }
+  EXPECT_FALSE(bridge->read_line(300ms)) << "nothing more for the editor, no answer to a cancelled listen";
+}
 
 // The usual way to change a subscription set: open the new listen, then cancel the old one, in one
 // go. The resource both name stays subscribed, and the new listen hears the list changes.
@@ -440,15 +427,7 @@ TEST_F(modern_era_test, a_listen_replaced_by_a_new_one_keeps_its_subscription_an
   ASSERT_TRUE(ack_b.is_object()) << bridge->stderr_text();
   EXPECT_EQ(ack_b.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "B");
   EXPECT_EQ(ack_b.at("params").at("notifications").at("resourceSubscriptions"), json::parse(R"(["a://x"])"));
-  bool heard = false;
-  for (auto deadline = std::chrono::steady_clock::now() + 3s; !heard && std::chrono::steady_clock::now() < deadline;) {
-    auto line = bridge->read_line(std::chrono::milliseconds(500));
-    if (!line) continue;
-    auto m = json::parse(*line);
-    heard = m.at("method") == "notifications/tools/list_changed" &&
-            m.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId") == "B";
-  }
-  EXPECT_TRUE(heard) << "listen B heard nothing; GET streams opened: " << legacy.streams;
+  EXPECT_TRUE(hears_list_change(*bridge, "B")) << "listen B heard nothing; GET streams opened: " << legacy.streams;
   std::this_thread::sleep_for(500ms);
   std::lock_guard lock(legacy.mutex);
   ASSERT_FALSE(legacy.resource_requests.empty());
@@ -466,15 +445,7 @@ TEST_F(modern_era_test, a_listen_opened_right_after_the_last_one_ended_gets_a_st
   ASSERT_EQ(read_json(5s).at("method"), "notifications/subscriptions/acknowledged") << bridge->stderr_text();
   ASSERT_EQ(read_json(5s).at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "A");
   bridge->send(cancel_line("A") + "\n" + listen_line("B", filter));
-  bool heard = false;
-  for (auto deadline = std::chrono::steady_clock::now() + 3s; !heard && std::chrono::steady_clock::now() < deadline;) {
-    auto line = bridge->read_line(std::chrono::milliseconds(500));
-    if (!line) continue;
-    auto m = json::parse(*line);
-    heard = m.at("method") == "notifications/tools/list_changed" &&
-            m.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId") == "B";
-  }
-  EXPECT_TRUE(heard) << "listen B heard nothing; GET streams opened: " << legacy.streams;
+  EXPECT_TRUE(hears_list_change(*bridge, "B")) << "listen B heard nothing; GET streams opened: " << legacy.streams;
 }
 
 TEST_F(modern_era_test, a_legacy_servers_request_to_a_modern_editor_is_refused_while_the_server_waits) {
