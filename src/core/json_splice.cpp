@@ -243,4 +243,19 @@ std::optional<std::string> without_result_array_elements(std::string_view respon
          std::string(response_line.substr(offset + array_text->size()));
 }
 
+std::optional<std::string_view> object_member(std::string_view object_text, std::string_view key) {
+  auto value = member_text(object_text, key);
+  if (!value || value->empty() || value->front() != '{') return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> string_member(std::string_view object_text, std::string_view key) {
+  const auto value = member_text(object_text, key);
+  return value ? json_unquote(*value) : std::nullopt;
+}
+
+bool member_is_true(std::string_view object_text, std::string_view key) {
+  return member_text(object_text, key) == std::optional<std::string_view>("true");
+}
+
 }  // namespace awork_mcp

@@ -5,21 +5,6 @@
 
 namespace awork_mcp {
 
-namespace {
-
-std::optional<std::string_view> object_member(std::string_view object_text, std::string_view key) {
-  auto value = member_text(object_text, key);
-  if (!value || value->front() != '{') return std::nullopt;
-  return value;
-}
-
-std::optional<std::string> string_member(std::string_view object_text, std::string_view key) {
-  const auto value = member_text(object_text, key);
-  return value ? json_unquote(*value) : std::nullopt;
-}
-
-}  // namespace
-
 std::optional<input_required_result> parse_input_required(std::string_view response_line) {
   // The scan first: almost every result is complete, and a full parse of each one cost the
   // 2026-07-28 path a third of its throughput (bench/RESULTS.md). The scanners are safe on any

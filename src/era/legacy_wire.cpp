@@ -8,23 +8,13 @@
 
 namespace awork_mcp {
 
-namespace {
-
-std::optional<std::string_view> object_value(std::string_view object_text, std::string_view key) {
-  auto value = member_text(object_text, key);
-  if (!value || value->empty() || value->front() != '{') return std::nullopt;
-  return value;
-}
-
-}  // namespace
-
 std::string initialize_request_from_meta(std::string_view modern_request, std::string_view id_json) {
   std::string capabilities = "{}";
   std::string info(default_client_info);
-  if (const auto params = object_value(modern_request, "params"))
-    if (const auto meta = object_value(*params, "_meta")) {
-      if (const auto given = object_value(*meta, "io.modelcontextprotocol/clientCapabilities")) capabilities = *given;
-      if (const auto given = object_value(*meta, "io.modelcontextprotocol/clientInfo")) info = *given;
+  if (const auto params = object_member(modern_request, "params"))
+    if (const auto meta = object_member(*params, "_meta")) {
+      if (const auto given = object_member(*meta, "io.modelcontextprotocol/clientCapabilities")) capabilities = *given;
+      if (const auto given = object_member(*meta, "io.modelcontextprotocol/clientInfo")) info = *given;
     }
   return R"({"jsonrpc":"2.0","id":)" + std::string(id_json) +
          R"(,"method":"initialize","params":{"protocolVersion":)" + json_quote(newest_legacy_version) +
@@ -33,11 +23,11 @@ std::string initialize_request_from_meta(std::string_view modern_request, std::s
 
 std::optional<std::string> discover_response_from_initialize(std::string_view initialize_line,
                                                              std::string_view editor_id_json) {
-  const auto result = object_value(initialize_line, "result");
+  const auto result = object_member(initialize_line, "result");
   if (!result || !member_text(*result, "protocolVersion")) return std::nullopt;
   std::string capabilities = "{}";
-  if (const auto given = object_value(*result, "capabilities")) capabilities = *given;
-  const auto server_info = object_value(*result, "serverInfo");
+  if (const auto given = object_member(*result, "capabilities")) capabilities = *given;
+  const auto server_info = object_member(*result, "serverInfo");
   std::string out = R"({"jsonrpc":"2.0","id":)" + std::string(editor_id_json) +
                     R"(,"result":{"resultType":"complete","supportedVersions":[)" + json_quote(modern_protocol_version) +
                     R"(],"capabilities":)" + capabilities;
@@ -49,7 +39,7 @@ std::optional<std::string> discover_response_from_initialize(std::string_view in
 }
 
 std::string modern_result(std::string_view response_line, std::string_view method) {
-  const auto result = object_value(response_line, "result");
+  const auto result = object_member(response_line, "result");
   if (!result) return std::string(response_line);
   std::string modern(*result);
   const bool cacheable = method == "tools/list" || method == "prompts/list" || method == "resources/list" ||
@@ -78,19 +68,10 @@ namespace {
 
 constexpr std::string_view subscription_id_key = "io.modelcontextprotocol/subscriptionId";
 
-bool says_true(std::string_view object_text, std::string_view key) {
-  return member_text(object_text, key) == std::optional<std::string_view>("true");
-}
-
-bool offers(std::string_view capabilities, std::string_view kind, std::string_view flag) {
-  const auto section = object_value(capabilities, kind);
-  return section && says_true(*section, flag);
-}
-
 /// `line` with `id_json` under params._meta's subscription id key (params and _meta made if absent).
 std::optional<std::string> stamped(std::string_view line, std::string_view id_json) {
-  const std::string params(object_value(line, "params").value_or("{}"));
-  const std::string meta(object_value(params, "_meta").value_or("{}"));
+  const std::string params(object_member(line, "params").value_or("{}"));
+  const std::string meta(object_member(params, "_meta").value_or("{}"));
   auto new_meta = set_member(meta, subscription_id_key, id_json);
   if (!new_meta) return std::nullopt;
   auto new_params = set_member(params, "_meta", *new_meta);
@@ -102,18 +83,18 @@ std::optional<std::string> stamped(std::string_view line, std::string_view id_js
 
 std::optional<legacy_listen> plan_legacy_listen(std::string_view listen_request, std::string_view initialize_line) {
   const auto id = member_text(listen_request, "id");
-  const auto params = object_value(listen_request, "params");
-  const auto filter = params ? object_value(*params, "notifications") : std::nullopt;
+  const auto params = object_member(listen_request, "params");
+  const auto filter = params ? object_member(*params, "notifications") : std::nullopt;
   if (!id || !filter) return std::nullopt;
-  const auto result = object_value(initialize_line, "result");
-  const std::string capabilities(result ? object_value(*result, "capabilities").value_or("{}") : "{}");
+  const auto result = object_member(initialize_line, "result");
+  const std::string capabilities(result ? object_member(*result, "capabilities").value_or("{}") : "{}");
   legacy_listen listen;
   listen.id_json = std::string(*id);
-  listen.tools = says_true(*filter, "toolsListChanged") && offers(capabilities, "tools", "listChanged");
-  listen.prompts = says_true(*filter, "promptsListChanged") && offers(capabilities, "prompts", "listChanged");
-  listen.resources = says_true(*filter, "resourcesListChanged") && offers(capabilities, "resources", "listChanged");
+  listen.tools = member_is_true(*filter, "toolsListChanged") && capability_says(capabilities, "tools", "listChanged");
+  listen.prompts = member_is_true(*filter, "promptsListChanged") && capability_says(capabilities, "prompts", "listChanged");
+  listen.resources = member_is_true(*filter, "resourcesListChanged") && capability_says(capabilities, "resources", "listChanged");
   const auto uris = member_text(*filter, "resourceSubscriptions");
-  if (uris && offers(capabilities, "resources", "subscribe")) {
+  if (uris && capability_says(capabilities, "resources", "subscribe")) {
     boost::system::error_code ec;
     const auto parsed = parse_json(*uris, ec);
     if (!ec && parsed.is_array()) {
@@ -155,7 +136,7 @@ std::optional<std::string> listen_notification(const legacy_listen& listen, std:
   if (*method == "notifications/prompts/list_changed") wanted = listen.prompts;
   if (*method == "notifications/resources/list_changed") wanted = listen.resources;
   if (*method == "notifications/resources/updated") {
-    const auto params = object_value(notification_line, "params");
+    const auto params = object_member(notification_line, "params");
     const auto uri_text = params ? member_text(*params, "uri") : std::nullopt;
     const auto uri = uri_text ? json_unquote(*uri_text) : std::nullopt;
     wanted = uri && std::find(listen.resource_uris.begin(), listen.resource_uris.end(), *uri) != listen.resource_uris.end();

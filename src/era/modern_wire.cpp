@@ -23,18 +23,6 @@ constexpr std::string_view unknown_server_info = R"({"name":"unknown","version":
 
 constexpr std::array<std::string_view, 4> legacy_versions = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"};
 
-// The value text of an object-valued member, or nullopt (absent, or not an object).
-std::optional<std::string_view> object_member(std::string_view object_text, std::string_view key) {
-  auto value = member_text(object_text, key);
-  if (!value || value->empty() || value->front() != '{') return std::nullopt;
-  return value;
-}
-
-std::optional<std::string> string_member(std::string_view object_text, std::string_view key) {
-  const auto value = member_text(object_text, key);
-  return value ? json_unquote(*value) : std::nullopt;
-}
-
 // The members of the _meta every 2026-07-28 request carries, in the order they are written.
 std::vector<std::pair<std::string_view, std::string>> meta_members(const client_context& client) {
   std::vector<std::pair<std::string_view, std::string>> members;
@@ -227,6 +215,11 @@ std::string requested_protocol_version(std::string_view request_body) {
   return json_unquote(*version).value_or("");
 }
 
+bool capability_says(std::string_view capabilities, std::string_view kind, std::string_view flag) {
+  const auto section = object_member(capabilities, kind);
+  return section && member_is_true(*section, flag);
+}
+
 std::optional<std::string> listen_request(std::string_view discover_line, std::string_view id_json,
                                           const client_context& client, const std::set<std::string>& resource_uris) {
   const auto result = object_member(discover_line, "result");
@@ -237,13 +230,11 @@ std::optional<std::string> listen_request(std::string_view discover_line, std::s
   for (const auto& [kind, name] : {std::pair<std::string_view, std::string_view>{"tools", "toolsListChanged"},
                                    {"prompts", "promptsListChanged"},
                                    {"resources", "resourcesListChanged"}}) {
-    const auto section = object_member(*capabilities, kind);
-    if (!section || member_text(*section, "listChanged") != std::optional<std::string_view>("true")) continue;
+    if (!capability_says(*capabilities, kind, "listChanged")) continue;
     filter += filter.empty() ? "" : ",";
     filter += "\"" + std::string(name) + "\":true";
   }
-  const auto resources = object_member(*capabilities, "resources");
-  if (!resource_uris.empty() && resources && member_text(*resources, "subscribe") == std::optional<std::string_view>("true")) {
+  if (!resource_uris.empty() && capability_says(*capabilities, "resources", "subscribe")) {
     filter += filter.empty() ? R"("resourceSubscriptions":[)" : R"(,"resourceSubscriptions":[)";
     for (auto uri = resource_uris.begin(); uri != resource_uris.end(); ++uri)
       filter += (uri == resource_uris.begin() ? "" : ",") + json_quote(*uri);

@@ -224,3 +224,14 @@ TEST(json_splice, every_cut_of_a_message_is_answered_without_a_throw) {
   }
   EXPECT_EQ(text_of(member_text(message, "id")), R"("a\"b")");
 }
+
+TEST(json_splice, typed_member_readers) {
+  const std::string text = R"({"o":{"k":1},"s":"a\u00e9","t":true,"f":false,"n":null,"q":"true"})";
+  EXPECT_EQ(object_member(text, "o"), std::optional<std::string_view>(R"({"k":1})"));
+  EXPECT_EQ(object_member(text, "s"), std::nullopt);
+  EXPECT_EQ(object_member(text, "missing"), std::nullopt);
+  EXPECT_EQ(string_member(text, "s"), std::optional<std::string>("a\xc3\xa9"));
+  EXPECT_EQ(string_member(text, "o"), std::nullopt);
+  EXPECT_TRUE(member_is_true(text, "t"));
+  for (const char* key : {"f", "n", "q", "o", "missing"}) EXPECT_FALSE(member_is_true(text, key)) << key;
+}

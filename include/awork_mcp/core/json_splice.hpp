@@ -34,6 +34,15 @@ std::optional<std::string> set_member(std::string_view object_text, std::string_
 /// absent); nullopt if not an object.
 std::optional<std::string> remove_member(std::string_view object_text, std::string_view key);
 
+/// The value text of an object-valued member, or nullopt (absent, or not an object).
+std::optional<std::string_view> object_member(std::string_view object_text, std::string_view key);
+
+/// The unescaped value of a string-valued member, or nullopt (absent, or not a string).
+std::optional<std::string> string_member(std::string_view object_text, std::string_view key);
+
+/// Whether the member is the literal `true`.
+bool member_is_true(std::string_view object_text, std::string_view key);
+
 /// A JSON string literal for `text` (quoted and escaped).
 std::string json_quote(std::string_view text);
 

@@ -66,6 +66,10 @@ std::optional<std::string> initialize_response_from_discover(std::string_view di
 /// (a modern editor's request); empty if it names none.
 std::string requested_protocol_version(std::string_view request_body);
 
+/// Whether a capabilities object says `true` for `flag` in its `kind` section (tools.listChanged,
+/// resources.subscribe, ...).
+bool capability_says(std::string_view capabilities, std::string_view kind, std::string_view flag);
+
 /// The subscriptions/listen request (id `id_json`) for the list changes a server offers: the
 /// tools, prompts and resources whose capabilities in its discover result say listChanged, and
 /// the `resource_uris` the editor subscribed to when its resources capability says subscribe.
