@@ -430,8 +430,7 @@ awaitable<reply> checker::post_signed(const std::string& body, const session_hea
 awaitable<void> checker::mcp_steps() {
   const auto request_wait = config_.request_timeout.count() > 0 ? std::min(config_.request_timeout, longest_request_wait)
                                                                 : longest_request_wait;
-  const auto tls = tls_ ? tls_context_fn([this]() -> ssl::context& { return *tls_; }) : tls_context_fn();
-  client_ = std::make_unique<http_client>(executor_, config_.server, tls,
+  client_ = std::make_unique<http_client>(executor_, config_.server, made_tls_context(tls_.get()),
                                           http_timeouts{config_.connect_timeout, request_wait}, config_.proxy);
   client_->adopt(std::move(connection_));
   builder_ = std::make_unique<request_builder>(config_.server, config_.extra_headers);

@@ -53,8 +53,8 @@ awaitable<outcome<oauth_reply>> oauth_http::send(http::verb verb, const std::str
       co_return upstream_failure{failure_kind::tls, std::string("cannot set up TLS: ") + e.what()};
     }
   }
-  const auto tls = target.tls ? tls_context_fn([this]() -> ssl::context& { return *tls_; }) : tls_context_fn();
-  http_client client(executor_, target, tls, timeouts_, proxy_for(target, proxy_option_, env_));
+  http_client client(executor_, target, made_tls_context(target.tls ? tls_.get() : nullptr), timeouts_,
+                     proxy_for(target, proxy_option_, env_));
 
   http_request request{verb, target.target, 11};
   request.set(http::field::host, target.host_header());

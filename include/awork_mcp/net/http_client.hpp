@@ -112,6 +112,12 @@ struct send_options {
 /// (a bad --ca-file), which fails that connect. Empty: plain TCP.
 using tls_context_fn = std::function<ssl::context&()>;
 
+/// A context that is already made (or none, for plain TCP).
+inline tls_context_fn made_tls_context(ssl::context* context) {
+  if (!context) return {};
+  return [context]() -> ssl::context& { return *context; };
+}
+
 class http_client {
  public:
   http_client(net::any_io_executor ex, endpoint server, tls_context_fn tls, http_timeouts timeouts,
