@@ -61,6 +61,9 @@ TEST_F(bridge_test, a_spent_budget_holds_the_next_requests_until_its_reset) {
   };
   start_bridge({"--log-level", "info"});
   handshake();
+  // The GET stream goes out beside `initialized`, before any budget is spent: let it arrive
+  // first, or it would be counted among the requests sent after the budget ran out.
+  ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.method == "GET"; }));
   bridge->send(request_line("spend", "tools/call", {{"name", "spend"}}));
   read_response("spend");
   const auto answered_at = steady_clock::now();
