@@ -40,7 +40,10 @@ class cancellation_test : public bridge_test {
       return false;
     };
   }
-  void TearDown() override { slow.release.open(); }
+  void TearDown() override {
+    slow.release.open();
+    bridge_test::TearDown();  // the handlers use `slow`, which dies before the base's server
+  }
   bool wait_closed(int n, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (slow.closed_by_client < n && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);

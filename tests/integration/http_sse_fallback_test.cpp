@@ -33,7 +33,10 @@ class http_sse_fallback_test : public bridge_test {
     bridge_test::SetUp();
     mcp.on_request = [this](const auto& req, server_reply& reply) { return old.handle(req, reply); };
   }
-  void TearDown() override { old.hold.open(); }
+  void TearDown() override {
+    old.hold.open();
+    bridge_test::TearDown();  // the handlers use `old`, which dies before the base's server
+  }
   old_server old;
 };
 

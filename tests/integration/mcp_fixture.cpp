@@ -25,10 +25,10 @@ bool has_method(const json::object& msg, std::string_view method) {
 }
 
 void gate::open() {
-  {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-  }
+  // Notified under the lock: a woken waiter may end its test and destroy this gate, which must
+  // not happen while the notify is still running.
+  std::lock_guard lock(mutex_);
+  open_ = true;
   cv_.notify_all();
 }
 
@@ -126,6 +126,13 @@ void fake_mcp::handle(const test_support::request& req, server_reply& reply) {
 
 void bridge_test::SetUp() {
   server = std::make_unique<test_server>([this](const auto& req, auto& reply) { mcp.handle(req, reply); });
+}
+
+void bridge_test::TearDown() { stop_peers(); }
+
+void bridge_test::stop_peers() {
+  bridge.reset();  // first: while it drains it may still send (a DELETE, a reopened GET)
+  server.reset();
 }
 
 void bridge_test::start_bridge(std::vector<std::string> args, std::map<std::string, std::string> env) {

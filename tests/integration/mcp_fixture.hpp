@@ -71,6 +71,23 @@ std::string request_line(const json::value& id, std::string_view method, json::o
 class bridge_test : public ::testing::Test {
  protected:
   void SetUp() override;
+  /// Stops the bridge and joins the server's threads while everything their handlers use is
+  /// alive: a subclass's members die before this class's, so a subclass that overrides TearDown
+  /// calls this one last.
+  void TearDown() override;
+  void stop_peers();
+  /// For a test whose handlers capture the test's own locals: declared after them, it stops the
+  /// bridge and the server before those locals die, however the test ends (an ASSERT included).
+  class peers_stopped_at_scope_end {
+   public:
+    explicit peers_stopped_at_scope_end(bridge_test& test) : test_(test) {}
+    peers_stopped_at_scope_end(const peers_stopped_at_scope_end&) = delete;
+    peers_stopped_at_scope_end& operator=(const peers_stopped_at_scope_end&) = delete;
+    ~peers_stopped_at_scope_end() { test_.stop_peers(); }
+
+   private:
+    bridge_test& test_;
+  };
   void start_bridge(std::vector<std::string> args = {}, std::map<std::string, std::string> env = {});
   /// Sends initialize and notifications/initialized; returns the initialize response.
   json::value handshake(const char* protocol = "2025-06-18");

@@ -125,6 +125,10 @@ class modern_era_test : public bridge_test {
     bridge_test::SetUp();
     mcp.on_request = [this](const auto& req, server_reply& reply) { return modern.handle(req, reply); };
   }
+  void TearDown() override {
+    modern.hold_listen.open();
+    bridge_test::TearDown();  // the handlers use `modern`, which dies before the base's server
+  }
   modern_server modern;
 };
 
@@ -364,6 +368,7 @@ TEST_F(modern_era_test, a_modern_editors_listen_is_carried_from_a_legacy_servers
     stream_gone = reply.peer_gone();
     reply.cut();
   };
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   start_bridge();
   const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
                            R"("io.modelcontextprotocol/clientCapabilities":{}})";
@@ -407,6 +412,7 @@ TEST_F(modern_era_test, a_modern_editors_listen_is_carried_from_a_legacy_servers
 TEST_F(modern_era_test, a_listen_replaced_by_a_new_one_keeps_its_subscription_and_hears_changes) {
   ticking_legacy_server legacy;
   legacy.install(mcp);
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   start_bridge();
   const char* filter = R"({"toolsListChanged":true,"resourceSubscriptions":["a://x"]})";
   bridge->send(listen_line("A", filter));
@@ -439,6 +445,7 @@ TEST_F(modern_era_test, a_listen_replaced_by_a_new_one_keeps_its_subscription_an
 TEST_F(modern_era_test, a_listen_opened_right_after_the_last_one_ended_gets_a_stream) {
   ticking_legacy_server legacy;
   legacy.install(mcp);
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   start_bridge();
   const char* filter = R"({"toolsListChanged":true})";
   bridge->send(listen_line("A", filter));
@@ -605,6 +612,7 @@ TEST_F(remembered_era_test, a_2026_07_28_answer_to_a_remembered_legacy_initializ
   // A server now on 2026-07-28 that answers a legacy initialize with its own version, which a
   // legacy editor would refuse.
   modern_server modern;
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   mcp.on_request = [&](const auto& req, server_reply& reply) {
     if (req.body().find("\"initialize\"") != std::string::npos) {
       const auto id = json::parse(req.body()).at("id");

@@ -153,6 +153,7 @@ TEST_F(bridge_test, rate_limit_429_waits_out_a_retry_after_http_date) {
     reply.json(200, empty_result(msg.at("id")));
     return true;
   };
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   // IMF-fixdate, and the obsolete asctime form recipients must read as well.
   for (const char* form : {"%a, %d %b %Y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
     {

@@ -48,6 +48,7 @@ INSTANTIATE_TEST_SUITE_P(status, redirect_test, ::testing::Values(307u, 308u),
 TEST_F(bridge_test, redirect_to_another_origin_drops_the_credentials) {
   fake_mcp other_mcp;
   test_server other([&](const auto& r, auto& w) { other_mcp.handle(r, w); });
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   mcp.on_request = [&](const auto&, server_reply& reply) {
     reply.empty(307, {{"Location", other.url("/mcp")}});
     return true;

@@ -42,13 +42,18 @@ TEST_F(bridge_test, sse_reply_streams_notifications_before_the_result) {
     reply.sse(": a comment\n\n");
     reply.sse(sse_event(R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"t","progress":1}})", "p1"));
     // The result waits until the client saw the progress line: proof that it was streamed.
-    std::unique_lock lock(m);
-    cv.wait_for(lock, 5s, [&] { return progress_seen; });
+    // The lock is released before the last event: once the test reads it, the test body ends
+    // and m dies, so a lock still held here would be unlocked on a dead frame (a libc++ CI crash).
+    {
+      std::unique_lock lock(m);
+      cv.wait_for(lock, 5s, [&] { return progress_seen; });
+    }
     // Multi-line data must still come out as one stdout line.
     reply.sse(sse_event("{\"jsonrpc\":\"2.0\",\n\"id\":2,\n\"result\":{\"ok\":true}}", "p2"));
     reply.finish_sse();
     return true;
   };
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   start_bridge();
   handshake();
   bridge->send(request_line(2, "tools/call", {{"name", "slow"}, {"_meta", {{"progressToken", "t"}}}}));

@@ -142,6 +142,7 @@ TEST_F(bridge_test, get_stream_is_reopened_with_last_event_id_after_it_ends) {
     std::this_thread::sleep_for(300ms);
     reply.finish_sse();
   };
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   start_bridge();
   handshake();
   auto first = read_json();
