@@ -195,7 +195,7 @@ void checker::configuration_step() {
     c.via = p.api_key_via;
     c.file = p.api_key_file;
     c.key = *config_.api_key;
-  } else if (const auto record = token_store(sign_in_store_dir()).load(canonical_resource(config_.server))) {
+  } else if (const auto record = token_store(sign_in_store_dir(), config_.sign_in.client_id).load(canonical_resource(config_.server))) {
     c.kind = credential_kind::sign_in;
     c.issuer = record->issuer;
     c.refreshable = !record->tokens.refresh_token.empty();

@@ -31,6 +31,9 @@ std::string expiry_text(const token_set& tokens) {
   return "valid until " + local_time_text(*tokens.expires_at);
 }
 
+// How long login and logout wait for a bridge that is renewing the tokens at that moment.
+constexpr auto store_lock_wait = std::chrono::seconds(30);
+
 /// Runs one coroutine to its end on a fresh io_context; its result is the exit code.
 int run_to_end(const std::function<awaitable<int>(net::any_io_executor)>& body) {
   net::io_context io{1};
@@ -83,7 +86,7 @@ sign_in_kit::sign_in_kit(net::any_io_executor ex, const bridge_config& config,
                          std::function<void(const std::string&)> show_url)
     : http(ex, config.ca_file, http_timeouts{config.connect_timeout, std::chrono::seconds(60)}, config.proxy_option,
            [](const char* name) { return std::getenv(name); }, config.allow_http),
-      store(sign_in_store_dir()),
+      store(sign_in_store_dir(), config.sign_in.client_id),
       flow(http, store, config.server, settings_from(config.sign_in), std::move(show_url)) {}
 
 int run_login(const bridge_config& config) {
@@ -111,6 +114,14 @@ int run_login(const bridge_config& config) {
       std::cerr << "awork-mcp: sign-in failed: " << record.failure().detail << "\n";
       co_return 1;
     }
+    // Saved under the store's lock, so that a bridge renewing the old sign-in right now cannot
+    // write its tokens over the new ones.
+    const auto held = co_await kit.store.lock(ex, kit.flow.resource_key(), std::chrono::steady_clock::now() + store_lock_wait);
+    if (!held && !kit.store.dir().empty()) {
+      std::cerr << "awork-mcp: signed in, but another awork-mcp held the sign-in store for "
+                << store_lock_wait.count() << " s; run `awork-mcp login` again\n";
+      co_return 1;
+    }
     if (auto error = kit.store.save(*record); !error.empty()) {
       std::cerr << "awork-mcp: signed in, but the tokens could not be stored: " << error << "\n";
       co_return 1;
@@ -130,7 +141,15 @@ int run_login(const bridge_config& config) {
 int run_logout(const bridge_config& config) {
   return run_to_end([&](net::any_io_executor ex) -> awaitable<int> {
     sign_in_kit kit(ex, config, [](const std::string&) {});
-    auto record = kit.store.load(kit.flow.resource_key());
+    // Under the store's lock: a bridge renewing at this moment must not store tokens again
+    // after they are forgotten, nor redeem the refresh token this revokes.
+    const auto held = co_await kit.store.lock(ex, kit.flow.resource_key(), std::chrono::steady_clock::now() + store_lock_wait);
+    if (!held && !kit.store.dir().empty()) {
+      std::cerr << "awork-mcp: another awork-mcp held the sign-in store for " << store_lock_wait.count()
+                << " s; nothing was changed, run `awork-mcp logout` again\n";
+      co_return 1;
+    }
+    auto record = kit.store.load_any(kit.flow.resource_key());  // whichever client signed in
     if (!record) {
       std::cout << "Not signed in to " << config.server.display() << ".\n";
       co_return 0;
@@ -143,11 +162,17 @@ int run_logout(const bridge_config& config) {
 }
 
 int run_status(const bridge_config& config) {
-  token_store store(sign_in_store_dir());
+  token_store store(sign_in_store_dir(), config.sign_in.client_id);
   const auto key = canonical_resource(config.server);
-  auto record = store.load(key);
+  auto record = store.load_any(key);
   if (!record) {
     std::cout << "Not signed in to " << config.server.display() << " (run `awork-mcp login`).\n";
+    return 1;
+  }
+  if (!sign_in_serves_client(*record, config.sign_in.client_id)) {
+    std::cout << "Not signed in to " << config.server.display() << " with client " << config.sign_in.client_id
+              << ": the stored sign-in was made by client " << record->client.client_id
+              << " (run `awork-mcp login` to sign in with the configured one).\n";
     return 1;
   }
   const auto& t = record->tokens;

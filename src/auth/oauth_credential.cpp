@@ -13,7 +13,6 @@ namespace {
 constexpr auto renew_margin = std::chrono::seconds(120);
 // After a failed early renewal, keep the current token this long before trying again.
 constexpr auto early_retry_pause = std::chrono::seconds(30);
-constexpr auto lock_poll = std::chrono::milliseconds(100);
 // After a browser sign-in failed, this long before a request may start another.
 constexpr auto sign_in_retry_pause = std::chrono::seconds(60);
 
@@ -75,17 +74,6 @@ awaitable<credential_renewal> oauth_credential::renew_after_rejection(const cred
   co_return co_await renew(reason, stale, rejection.www_authenticate);
 }
 
-awaitable<std::unique_ptr<platform::file_lock>> oauth_credential::lock_store(std::chrono::steady_clock::time_point deadline) {
-  net::steady_timer pause(executor_);
-  for (;;) {
-    if (auto lock = store_.try_lock(flow_.resource_key())) co_return lock;
-    // Another bridge is renewing or signing in: its result lands in the store; wait for it.
-    if (std::chrono::steady_clock::now() >= deadline) co_return nullptr;
-    pause.expires_after(lock_poll);
-    co_await pause.async_wait(net::as_tuple(net::use_awaitable));
-  }
-}
-
 awaitable<credential_renewal> oauth_credential::renew(renewal_reason reason, std::string stale,
                                                       std::string www_authenticate) {
   auto in_process = co_await busy_.acquire();
@@ -96,7 +84,7 @@ awaitable<credential_renewal> oauth_credential::renew(renewal_reason reason, std
   std::unique_ptr<platform::file_lock> across_processes;
   if (!store_.dir().empty()) {
     const auto deadline = std::chrono::steady_clock::now() + flow_.sign_in_timeout() + std::chrono::seconds(30);
-    across_processes = co_await lock_store(deadline);
+    across_processes = co_await store_.lock(executor_, flow_.resource_key(), deadline);
     if (!across_processes)
       co_return credential_renewal{false, "another awork-mcp is still signing in to this server; try again in a moment"};
   }

@@ -3,12 +3,12 @@
 #include "awork_mcp/auth/callback_listener.hpp"
 #include "awork_mcp/oauth/authorization_request.hpp"
 #include "awork_mcp/oauth/pkce.hpp"
+#include "awork_mcp/oauth/revocation.hpp"
 #include "awork_mcp/oauth/scopes.hpp"
 #include "awork_mcp/oauth/token_exchange.hpp"
 #include "awork_mcp/oauth/www_authenticate.hpp"
 #include "awork_mcp/platform/files.hpp"
 
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 namespace awork_mcp {
@@ -18,26 +18,6 @@ namespace {
 upstream_failure sign_in_failure(std::string detail) { return upstream_failure{failure_kind::sign_in, std::move(detail)}; }
 
 bool is_ok(unsigned status) { return status >= 200 && status < 300; }
-
-/// Port and path of a redirect URI given by the user; it must be loopback http.
-struct redirect_parts {
-  unsigned short port = 0;
-  std::string path;
-  std::string error;
-};
-
-redirect_parts split_redirect_uri(const std::string& uri) {
-  redirect_parts parts;
-  auto parsed = boost::urls::parse_absolute_uri(uri);
-  if (!parsed || parsed->scheme() != "http" || (parsed->host() != "127.0.0.1" && parsed->host() != "localhost") ||
-      !parsed->has_port()) {
-    parts.error = "--redirect-uri must be http://127.0.0.1:PORT/path or http://localhost:PORT/path";
-    return parts;
-  }
-  parts.port = static_cast<unsigned short>(parsed->port_number());
-  parts.path = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
-  return parts;
-}
 
 std::string default_redirect_uri(unsigned short port) { return "http://127.0.0.1:" + std::to_string(port) + "/callback"; }
 
@@ -224,7 +204,8 @@ awaitable<outcome<token_set>> oauth_flow::refresh(const sign_in_record& record) 
 }
 
 awaitable<std::string> oauth_flow::revoke(const sign_in_record& record) {
-  if (!record.revocation_endpoint.empty()) {
+  const auto plan = plan_revocation(record);
+  if (plan.how == revocation_plan::kind::rfc7009) {
     // RFC 7009: revoking the refresh token ends the whole grant; the access token dies with it on
     // most servers, and expires soon on the others.
     const auto& token = record.tokens.refresh_token.empty() ? record.tokens.access_token : record.tokens.refresh_token;
@@ -240,19 +221,25 @@ awaitable<std::string> oauth_flow::revoke(const sign_in_record& record) {
     }
     const auto body = form_encode(fields);
     const std::string_view form_type = "application/x-www-form-urlencoded";
-    auto reply = co_await http_.post(record.revocation_endpoint, body, form_type, headers);
+    auto reply = co_await http_.post(plan.url, body, form_type, headers);
     if (!reply) co_return "the grant could not be revoked (" + reply.failure().detail + ")";
     if (!is_ok(reply->status)) co_return "the server refused to revoke the grant (" + describe_oauth_error(reply->status, reply->body) + ")";
-    co_return "the grant was revoked at " + record.revocation_endpoint;
+    co_return "the grant was revoked at " + plan.url;
   }
-  if (server_.is_awork()) {
-    // awork has no RFC 7009 endpoint; it removes a client's access for the signed-in user instead.
-    const std::string url = endpoint{server_.tls, server_.host, server_.port, "/"}.url() +
-                            "api/v1/accounts/me/authorizedclients/" + record.client.client_id;
-    const header_list bearer{{"Authorization", "Bearer " + record.tokens.access_token}};
+  if (plan.how == revocation_plan::kind::awork_client) {
+    // awork has no RFC 7009 endpoint; it removes a client's access for the signed-in user, which
+    // takes a live access token: one that is a day old is renewed first (the grant ends anyway).
+    std::string access_token = record.tokens.access_token;
+    if (needs_refresh(record.tokens, std::chrono::system_clock::now()) && !record.tokens.refresh_token.empty()) {
+      auto renewed = co_await refresh(record);
+      if (!renewed) co_return "the client's access could not be revoked (renewing the access token first: " +
+                              renewed.failure().detail + ")";
+      access_token = renewed->access_token;
+    }
+    const header_list bearer{{"Authorization", "Bearer " + access_token}};
     const std::string no_body;
     const std::string_view no_type;
-    auto reply = co_await http_.send(http::verb::delete_, url, no_body, no_type, bearer);
+    auto reply = co_await http_.send(http::verb::delete_, plan.url, no_body, no_type, bearer);
     if (!reply) co_return "the client's access could not be revoked (" + reply.failure().detail + ")";
     if (!is_ok(reply->status)) co_return "awork refused to revoke the client's access (HTTP " + std::to_string(reply->status) + ")";
     co_return std::string("awork revoked this client's access");

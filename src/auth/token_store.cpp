@@ -2,7 +2,14 @@
 
 namespace awork_mcp {
 
-token_store::token_store(std::filesystem::path dir) : dir_(std::move(dir)) {}
+namespace {
+
+constexpr auto lock_poll = std::chrono::milliseconds(100);
+
+}  // namespace
+
+token_store::token_store(std::filesystem::path dir, std::string client_id)
+    : dir_(std::move(dir)), client_id_(std::move(client_id)) {}
 
 std::filesystem::path token_store::record_path(std::string_view resource) const {
   return dir_ / (store_file_name(resource) + ".json");
@@ -13,6 +20,12 @@ std::filesystem::path token_store::client_path(std::string_view issuer) const {
 }
 
 std::optional<sign_in_record> token_store::load(std::string_view resource) const {
+  auto record = load_any(resource);
+  if (record && !sign_in_serves_client(*record, client_id_)) return std::nullopt;
+  return record;
+}
+
+std::optional<sign_in_record> token_store::load_any(std::string_view resource) const {
   if (dir_.empty()) return std::nullopt;
   auto text = platform::read_file(record_path(resource));
   if (!text) return std::nullopt;
@@ -56,6 +69,20 @@ bool token_store::forget_client(std::string_view issuer) const {
 std::unique_ptr<platform::file_lock> token_store::try_lock(std::string_view resource) const {
   if (dir_.empty()) return nullptr;
   return platform::file_lock::try_acquire(dir_ / (store_file_name(resource) + ".lock"));
+}
+
+awaitable<std::unique_ptr<platform::file_lock>> token_store::lock(net::any_io_executor ex, std::string_view resource,
+                                                                  std::chrono::steady_clock::time_point deadline) const {
+  if (dir_.empty()) co_return nullptr;
+  const std::string key(resource);  // the caller's view need not outlive a suspension
+  net::steady_timer pause(ex);
+  for (;;) {
+    if (auto held = try_lock(key)) co_return held;
+    // Another process is renewing or signing in: its result lands in the store; wait for it.
+    if (std::chrono::steady_clock::now() >= deadline) co_return nullptr;
+    pause.expires_after(lock_poll);
+    co_await pause.async_wait(net::as_tuple(net::use_awaitable));
+  }
 }
 
 }  // namespace awork_mcp

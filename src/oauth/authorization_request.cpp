@@ -108,4 +108,17 @@ callback_result judge_callback(std::string_view target, std::string_view callbac
   return r;
 }
 
+redirect_parts split_redirect_uri(std::string_view uri) {
+  redirect_parts parts;
+  auto parsed = boost::urls::parse_absolute_uri(uri);
+  if (!parsed || parsed->scheme() != "http" || (parsed->host() != "127.0.0.1" && parsed->host() != "localhost") ||
+      !parsed->has_port() || parsed->port_number() == 0 || parsed->has_fragment()) {
+    parts.error = "--redirect-uri must be http://127.0.0.1:PORT/path or http://localhost:PORT/path";
+    return parts;
+  }
+  parts.port = parsed->port_number();
+  parts.path = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
+  return parts;
+}
+
 }  // namespace awork_mcp

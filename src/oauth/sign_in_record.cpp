@@ -156,4 +156,8 @@ std::string store_file_name(std::string_view key) {
   return name;
 }
 
+bool sign_in_serves_client(const sign_in_record& record, std::string_view configured_client_id) {
+  return configured_client_id.empty() || record.client.client_id == configured_client_id;
+}
+
 }  // namespace awork_mcp

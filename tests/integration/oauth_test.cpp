@@ -47,6 +47,8 @@ class awork_stand_in {
   int refresh_grants() const { return locked([&] { return refresh_grants_; }); }
   int lockouts() const { return locked([&] { return lockouts_; }); }
   int revocations() const { return locked([&] { return revocations_; }); }
+  int client_revocations() const { return locked([&] { return client_revocations_; }); }
+  std::vector<std::string> registered_redirects() const { return locked([&] { return redirects_; }); }
   int registrations() const { return locked([&] { return registrations_; }); }
   int rejected_calls() const { return locked([&] { return rejected_calls_; }); }
   std::set<std::string> issued_secrets() const { return locked([&] { return secrets_; }); }
@@ -56,6 +58,9 @@ class awork_stand_in {
   void set_access_lifetime(int seconds) { locked([&] { access_lifetime_ = seconds; return 0; }); }
   /// Every access token issued so far stops working (as if a day had passed).
   void expire_access_tokens() { locked([&] { valid_access_.clear(); return 0; }); }
+  /// Whether the metadata names an RFC 7009 revocation endpoint; without one, sign-out goes
+  /// through awork's client revocation (DELETE .../authorizedclients/{clientId}).
+  void advertise_revocation_endpoint(bool on) { locked([&] { rfc7009_ = on; return 0; }); }
 
   /// Plays the browser: takes the authorization URL, checks it as awork would, and returns the
   /// redirect target (the loopback callback with code and state).
@@ -119,15 +124,15 @@ class awork_stand_in {
       return true;
     }
     if (target == "/.well-known/openid-configuration") {
-      reply.json(200, json::serialize(json::object{
-                          {"issuer", base_},
-                          {"authorization_endpoint", base_ + "/api/v1/accounts/authorize"},
-                          {"token_endpoint", base_ + "/api/v1/accounts/token"},
-                          {"registration_endpoint", base_ + "/api/v1/clientapplications/register"},
-                          {"revocation_endpoint", base_ + "/api/v1/accounts/revoke"},
-                          {"scopes_supported", json::array{"full_access", "offline_access"}},
-                          {"code_challenge_methods_supported", json::array{"S256"}},
-                          {"token_endpoint_auth_methods_supported", json::array{"none"}}}));
+      json::object metadata{{"issuer", base_},
+                            {"authorization_endpoint", base_ + "/api/v1/accounts/authorize"},
+                            {"token_endpoint", base_ + "/api/v1/accounts/token"},
+                            {"registration_endpoint", base_ + "/api/v1/clientapplications/register"},
+                            {"scopes_supported", json::array{"full_access", "offline_access"}},
+                            {"code_challenge_methods_supported", json::array{"S256"}},
+                            {"token_endpoint_auth_methods_supported", json::array{"none"}}};
+      if (locked([&] { return rfc7009_; })) metadata["revocation_endpoint"] = base_ + "/api/v1/accounts/revoke";
+      reply.json(200, json::serialize(metadata));
       return true;
     }
     if (target.starts_with("/.well-known/")) {
@@ -142,6 +147,7 @@ class awork_stand_in {
       const std::string id = "client-" + std::to_string(++serial_);
       clients_.insert(id);
       ++registrations_;
+      for (const auto& uri : registration["redirect_uris"].as_array()) redirects_.emplace_back(uri.as_string());
       reply.json(201, json::serialize(json::object{{"client_id", id},
                                                    {"redirect_uris", registration["redirect_uris"]},
                                                    {"token_endpoint_auth_method", "none"}}));
@@ -174,6 +180,24 @@ class awork_stand_in {
       }
       return oauth_error(400, "unsupported_grant_type");
     }
+    if (target.starts_with("/api/v1/accounts/me/authorizedclients/") && req.method() == http::verb::delete_) {
+      // awork's client revocation: for the signed-in user (a live access token), every grant of
+      // that client ends.
+      const std::string authorization(req[http::field::authorization]);
+      if (!authorization.starts_with("Bearer ") || !valid_access_.count(authorization.substr(7))) {
+        reply.json(401, R"({"code":"unauthorized"})");
+        return true;
+      }
+      if (!clients_.count(target.substr(target.rfind('/') + 1))) {
+        reply.json(404, R"({"code":"not-found"})");
+        return true;
+      }
+      valid_refresh_.clear();
+      valid_access_.clear();
+      ++client_revocations_;
+      reply.empty(204);
+      return true;
+    }
     if (target == "/api/v1/accounts/revoke") {
       auto fields = form(req.body());
       if (valid_refresh_.erase(fields["token"])) ++revocations_;
@@ -196,7 +220,9 @@ class awork_stand_in {
   mutable std::mutex mutex_;
   std::string base_;
   int serial_ = 0, authorizations_ = 0, code_grants_ = 0, refresh_grants_ = 0, lockouts_ = 0, revocations_ = 0,
-      registrations_ = 0, rejected_calls_ = 0, access_lifetime_ = 3600;
+      client_revocations_ = 0, registrations_ = 0, rejected_calls_ = 0, access_lifetime_ = 3600;
+  bool rfc7009_ = true;
+  std::vector<std::string> redirects_;
   std::set<std::string> clients_, valid_access_, valid_refresh_, secrets_;
   std::map<std::string, pending_code> codes_;
   std::string last_access_;
@@ -209,7 +235,8 @@ unsigned browser_get(const std::string& url, const std::string& host_header = {}
   net::io_context io;
   net::ip::tcp::socket socket(io);
   boost::system::error_code ec;
-  socket.connect({net::ip::make_address(parsed->host()), parsed->port_number()}, ec);
+  const std::string host = parsed->host() == "localhost" ? "127.0.0.1" : std::string(parsed->host());
+  socket.connect({net::ip::make_address(host, ec), parsed->port_number()}, ec);
   if (ec) return 0;
   http::request<http::empty_body> request{http::verb::get, parsed->encoded_target(), 11};
   request.set(http::field::host, host_header.empty() ? std::string(parsed->encoded_host_and_port()) : host_header);
@@ -255,9 +282,10 @@ class oauth_test : public bridge_test {
     std::optional<int> exit_code;
     std::string out, err;
   };
-  command_result command(const std::string& name, bool complete_browser = false) {
+  command_result command(const std::string& name, bool complete_browser = false, std::vector<std::string> extra = {}) {
     bridge_process::options opts;
     opts.args = {"--url", server->url(), "--no-browser", "--log-level", "trace", name};
+    opts.args.insert(opts.args.end(), extra.begin(), extra.end());
     opts.env = env;
     bridge_process process(opts);
     if (complete_browser) {
@@ -390,6 +418,68 @@ TEST_F(oauth_test, logout_revokes_the_grant_and_forgets_the_tokens) {
   EXPECT_NE(status.out.find("Not signed in"), std::string::npos) << status.out;
 }
 
+// awork offers no RFC 7009 endpoint: its client revocation takes a live access token, and the
+// stored one is a day old by the time most people sign out.
+TEST_F(oauth_test, logout_at_awork_renews_a_stale_token_then_revokes_the_client) {
+  auth.advertise_revocation_endpoint(false);
+  auth.set_access_lifetime(30);  // under a minute left: treated as due for renewal
+  sign_in();
+  auth.expire_access_tokens();
+  auto logout = command("logout");
+  ASSERT_EQ(logout.exit_code, 0) << logout.err;
+  EXPECT_NE(logout.out.find("awork revoked this client's access"), std::string::npos) << logout.out << logout.err;
+  EXPECT_EQ(auth.client_revocations(), 1);
+  EXPECT_EQ(auth.refresh_grants(), 1) << "the stale access token was not renewed first";
+  EXPECT_EQ(auth.lockouts(), 0);
+  EXPECT_EQ(auth.revocations(), 0) << "an RFC 7009 request went to an endpoint nobody advertised";
+  expect_no_secret_in(logout.out + logout.err);
+  EXPECT_EQ(command("status").exit_code, 1);
+}
+
+// A client registered with a fixed redirect URI, as awork's own CLI registers
+// http://localhost:8400/oauth/callback: the sign-in listens on that port and path.
+TEST_F(oauth_test, login_with_a_registered_redirect_uri_listens_where_it_names) {
+  unsigned short port = 0;
+  {
+    net::io_context io;
+    net::ip::tcp::acceptor probe(io, {net::ip::make_address("127.0.0.1"), 0});
+    port = probe.local_endpoint().port();
+  }
+  const std::string redirect = "http://localhost:" + std::to_string(port) + "/oauth/callback";
+  bridge_process::options opts;
+  opts.args = {"--url", server->url(), "--no-browser", "--redirect-uri", redirect, "login"};
+  opts.env = env;
+  bridge_process process(opts);
+  auto url = printed_url(process, base());
+  ASSERT_TRUE(url) << process.stderr_text();
+  boost::urls::url_view parsed(*url);
+  auto sent = parsed.params().find("redirect_uri");
+  ASSERT_NE(sent, parsed.params().end());
+  EXPECT_EQ((*sent).value, redirect);
+  const auto callback = auth.authorize(*url);
+  ASSERT_EQ(callback.rfind(redirect + "?", 0), 0u) << callback;
+  // The same query on another path is not the callback.
+  EXPECT_EQ(browser_get("http://127.0.0.1:" + std::to_string(port) + "/callback?" + callback.substr(redirect.size() + 1)), 404u);
+  EXPECT_EQ(browser_get(callback), 200u);
+  EXPECT_EQ(process.wait(10s), 0) << process.stderr_text();
+  EXPECT_EQ(auth.registered_redirects(), std::vector<std::string>{redirect});
+  EXPECT_EQ(auth.code_grants(), 1);
+}
+
+// A sign-in belongs to the client that made it: after --client-id changes, it is not used.
+TEST_F(oauth_test, a_sign_in_made_by_another_client_is_not_used) {
+  sign_in();
+  auto status = command("status", false, {"--client-id", "another-client"});
+  EXPECT_EQ(status.exit_code, 1) << status.out;
+  EXPECT_NE(status.out.find("made by client client-"), std::string::npos) << status.out;
+  start_bridge({"--client-id", "another-client", "--no-auto-login"}, env);
+  bridge->send(initialize_line(1));
+  auto response = read_response(1, 5s);
+  EXPECT_NE(message_of(response).find("awork-mcp login"), std::string::npos) << response;
+  EXPECT_EQ(posts_with_method("initialize").back().header("Authorization"), "") << "another client's token was sent";
+  EXPECT_EQ(command("status").exit_code, 0) << "without --client-id the sign-in is still there";
+}
+
 TEST_F(oauth_test, without_a_sign_in_and_auto_login_off_a_request_is_told_to_log_in) {
   start_bridge({"--no-auto-login"}, env);
   const auto started = std::chrono::steady_clock::now();
@@ -414,6 +504,13 @@ TEST_F(oauth_test, the_first_401_starts_a_sign_in_and_the_request_then_succeeds)
   EXPECT_EQ(browser_get(std::string(forged.buffer())), 400u);
   // A page elsewhere that makes the browser call the listener names another Host.
   EXPECT_EQ(browser_get(callback, "evil.example:80"), 421u);
+#ifdef __linux__
+  // Bound to 127.0.0.1 alone: another address of this machine finds nobody (Linux routes all of
+  // 127/8 to loopback, so a listener on every address would answer here).
+  boost::urls::url other_address(callback);
+  other_address.set_host_address("127.0.0.2");
+  EXPECT_EQ(browser_get(std::string(other_address.buffer())), 0u);
+#endif
   EXPECT_EQ(browser_get(callback), 200u);
   auto init = read_response(1, 10s);
   EXPECT_TRUE(init.as_object().contains("result")) << init << bridge->stderr_text();

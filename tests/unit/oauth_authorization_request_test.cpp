@@ -139,3 +139,33 @@ TEST(oauth_authorization_request, callback_view_ends_where_the_target_ends) {
   EXPECT_EQ(result.what, verdict::code) << result.message;
   EXPECT_EQ(result.code, "abc");
 }
+
+TEST(oauth_authorization_request, redirect_uri_table) {
+  struct row {
+    const char* uri;
+    unsigned short port;  // 0: refused
+    const char* path;
+  };
+  const std::vector<row> rows = {
+      {"http://localhost:8400/oauth/callback", 8400, "/oauth/callback"},  // what awork's CLI registers
+      {"http://127.0.0.1:5000/callback", 5000, "/callback"},
+      {"http://127.0.0.1:5000", 5000, "/"},
+      {"http://127.0.0.1:5000/cb?client=x", 5000, "/cb"},  // the query stays the server's business
+      // The listener binds loopback http only, and must know its port.
+      {"https://localhost:8400/oauth/callback", 0, ""},
+      {"http://example.com:8400/oauth/callback", 0, ""},
+      {"http://0.0.0.0:8400/oauth/callback", 0, ""},
+      {"http://[::1]:8400/oauth/callback", 0, ""},
+      {"http://localhost/oauth/callback", 0, ""},
+      {"http://localhost:0/oauth/callback", 0, ""},
+      {"http://localhost:8400/cb#frag", 0, ""},  // RFC 6749 3.1.2: no fragment
+      {"localhost:8400/oauth/callback", 0, ""},
+      {"", 0, ""},
+  };
+  for (const auto& r : rows) {
+    const auto parts = split_redirect_uri(r.uri);
+    EXPECT_EQ(parts.port, r.port) << r.uri;
+    EXPECT_EQ(parts.path, r.path) << r.uri;
+    EXPECT_EQ(parts.error.empty(), r.port != 0) << r.uri;
+  }
+}

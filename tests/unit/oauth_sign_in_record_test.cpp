@@ -153,3 +153,23 @@ TEST(oauth_sign_in_record, store_file_names_are_short_hashes) {
     EXPECT_EQ(store_file_name(r.key), r.name) << r.key;
   EXPECT_NE(store_file_name("https://a.example/mcp"), store_file_name("https://a.example/mcp/"));
 }
+
+TEST(oauth_sign_in_record, serves_the_configured_client_only_table) {
+  struct row {
+    const char* stored_client;
+    const char* configured;  // --client-id, empty when none was given
+    bool serves;
+  };
+  const std::vector<row> rows = {
+      {"c1", "", true},       // no --client-id: whichever client signed in (registered or DCR)
+      {"c1", "c1", true},     // the same client
+      {"c1", "c2", false},    // --client-id changed: the old grant belongs to another client
+      {"c1", "C1", false},    // client ids are compared exactly
+      {"", "c1", false},
+  };
+  for (const auto& r : rows) {
+    auto record = sample_record();
+    record.client.client_id = r.stored_client;
+    EXPECT_EQ(sign_in_serves_client(record, r.configured), r.serves) << r.stored_client << " / " << r.configured;
+  }
+}

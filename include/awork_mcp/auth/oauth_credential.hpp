@@ -30,7 +30,6 @@ class oauth_credential final : public credential_source {
   enum class renewal_reason { expiring, rejected, step_up };
   /// Renews under both locks; `stale` is the access token known not to work (empty: none).
   awaitable<credential_renewal> renew(renewal_reason reason, std::string stale, std::string www_authenticate);
-  awaitable<std::unique_ptr<platform::file_lock>> lock_store(std::chrono::steady_clock::time_point deadline);
   std::optional<std::string> header() const;
 
   net::any_io_executor executor_;

@@ -42,6 +42,15 @@ struct callback_result {
   std::string message;
 };
 
+/// Port and path of a redirect URI the user gave (--redirect-uri, to match a registered client);
+/// it must be loopback http with a port, as the listener binds 127.0.0.1 only.
+struct redirect_parts {
+  unsigned short port = 0;
+  std::string path;
+  std::string error;  ///< non-empty: refused, and why
+};
+redirect_parts split_redirect_uri(std::string_view uri);
+
 /// Judges the request target (path and query) the browser was redirected to. `callback_path`
 /// is the path of the registered redirect URI.
 callback_result judge_callback(std::string_view target, std::string_view callback_path,

@@ -26,6 +26,11 @@ std::string to_json(const sign_in_record& record);
 /// nullopt for a file that is not a sign-in record (it is then treated as absent).
 std::optional<sign_in_record> sign_in_record_from_json(std::string_view json);
 
+/// Whether a stored sign-in may serve a run configured with this client id (empty: none given,
+/// any client will do). A grant belongs to the client that obtained it: after a change of
+/// --client-id the old sign-in is not used, and the next sign-in replaces it.
+bool sign_in_serves_client(const sign_in_record& record, std::string_view configured_client_id);
+
 struct registered_client {
   std::string issuer;
   std::string redirect_uri;
