@@ -31,7 +31,7 @@ std::string expiry_text(const token_set& tokens) {
   return "valid until " + local_time_text(*tokens.expires_at);
 }
 
-// How long login and logout wait for a bridge that is renewing the tokens at that moment.
+// How long logout waits for a bridge that is renewing the tokens at that moment.
 constexpr auto store_lock_wait = std::chrono::seconds(30);
 
 /// Runs one coroutine to its end on a fresh io_context; its result is the exit code.
@@ -115,11 +115,14 @@ int run_login(const bridge_config& config) {
       co_return 1;
     }
     // Saved under the store's lock, so that a bridge renewing the old sign-in right now cannot
-    // write its tokens over the new ones.
-    const auto held = co_await kit.store.lock(ex, kit.flow.resource_key(), std::chrono::steady_clock::now() + store_lock_wait);
-    if (!held && !kit.store.dir().empty()) {
+    // write its tokens over the new ones. A bridge in a browser sign-in of its own holds it that
+    // long at most. (A store that cannot be locked at all: the save says what is wrong.)
+    const auto patience = kit.flow.sign_in_timeout() + std::chrono::seconds(30);
+    const auto held = co_await kit.store.lock(ex, kit.flow.resource_key(), std::chrono::steady_clock::now() + patience);
+    if (!held.lock && held.error.empty()) {
       std::cerr << "awork-mcp: signed in, but another awork-mcp held the sign-in store for "
-                << store_lock_wait.count() << " s; run `awork-mcp login` again\n";
+                << std::chrono::duration_cast<std::chrono::seconds>(patience).count()
+                << " s; run `awork-mcp login` again\n";
       co_return 1;
     }
     if (auto error = kit.store.save(*record); !error.empty()) {
@@ -143,13 +146,18 @@ int run_logout(const bridge_config& config) {
     sign_in_kit kit(ex, config, [](const std::string&) {});
     // Under the store's lock: a bridge renewing at this moment must not store tokens again
     // after they are forgotten, nor redeem the refresh token this revokes.
+    if (!kit.store.load_any(kit.flow.resource_key())) {
+      std::cout << "Not signed in to " << config.server.display() << ".\n";
+      co_return 0;
+    }
     const auto held = co_await kit.store.lock(ex, kit.flow.resource_key(), std::chrono::steady_clock::now() + store_lock_wait);
-    if (!held && !kit.store.dir().empty()) {
+    if (!held.lock && held.error.empty()) {
       std::cerr << "awork-mcp: another awork-mcp held the sign-in store for " << store_lock_wait.count()
                 << " s; nothing was changed, run `awork-mcp logout` again\n";
       co_return 1;
     }
-    auto record = kit.store.load_any(kit.flow.resource_key());  // whichever client signed in
+    if (!held.error.empty()) spdlog::warn("signing out without the sign-in store's lock ({})", held.error);
+    auto record = kit.store.load_any(kit.flow.resource_key());  // whichever client signed in, read again under the lock
     if (!record) {
       std::cout << "Not signed in to " << config.server.display() << ".\n";
       co_return 0;

@@ -84,9 +84,12 @@ awaitable<credential_renewal> oauth_credential::renew(renewal_reason reason, std
   std::unique_ptr<platform::file_lock> across_processes;
   if (!store_.dir().empty()) {
     const auto deadline = std::chrono::steady_clock::now() + flow_.sign_in_timeout() + std::chrono::seconds(30);
-    across_processes = co_await store_.lock(executor_, flow_.resource_key(), deadline);
-    if (!across_processes)
+    auto attempt = co_await store_.lock(executor_, flow_.resource_key(), deadline);
+    if (!attempt.error.empty())  // an unwritable store: renew anyway, in this process alone
+      spdlog::warn("OAuth: renewing without the sign-in store's lock ({})", attempt.error);
+    else if (!attempt.lock)
       co_return credential_renewal{false, "another awork-mcp is still signing in to this server; try again in a moment"};
+    across_processes = std::move(attempt.lock);
   }
 
   // Another bridge may have renewed meanwhile: its tokens are in the store.

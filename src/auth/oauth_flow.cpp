@@ -228,9 +228,10 @@ awaitable<std::string> oauth_flow::revoke(const sign_in_record& record) {
   }
   if (plan.how == revocation_plan::kind::awork_client) {
     // awork has no RFC 7009 endpoint; it removes a client's access for the signed-in user, which
-    // takes a live access token: one that is a day old is renewed first (the grant ends anyway).
+    // takes a live access token. The stored one is often a day old, or was revoked, whatever its
+    // expiry says: it is renewed first whenever it can be (the grant ends anyway).
     std::string access_token = record.tokens.access_token;
-    if (needs_refresh(record.tokens, std::chrono::system_clock::now()) && !record.tokens.refresh_token.empty()) {
+    if (!record.tokens.refresh_token.empty()) {
       auto renewed = co_await refresh(record);
       if (!renewed) co_return "the client's access could not be revoked (renewing the access token first: " +
                               renewed.failure().detail + ")";

@@ -66,20 +66,20 @@ bool token_store::forget_client(std::string_view issuer) const {
   return std::filesystem::remove(client_path(issuer), ec);
 }
 
-std::unique_ptr<platform::file_lock> token_store::try_lock(std::string_view resource) const {
-  if (dir_.empty()) return nullptr;
+platform::file_lock::attempt token_store::try_lock(std::string_view resource) const {
+  if (dir_.empty()) return {nullptr, "no configuration directory (set HOME or XDG_CONFIG_HOME)"};
   return platform::file_lock::try_acquire(dir_ / (store_file_name(resource) + ".lock"));
 }
 
-awaitable<std::unique_ptr<platform::file_lock>> token_store::lock(net::any_io_executor ex, std::string_view resource,
-                                                                  std::chrono::steady_clock::time_point deadline) const {
-  if (dir_.empty()) co_return nullptr;
+awaitable<platform::file_lock::attempt> token_store::lock(net::any_io_executor ex, std::string_view resource,
+                                                          std::chrono::steady_clock::time_point deadline) const {
   const std::string key(resource);  // the caller's view need not outlive a suspension
   net::steady_timer pause(ex);
   for (;;) {
-    if (auto held = try_lock(key)) co_return held;
+    auto attempt = try_lock(key);
+    if (attempt.lock || !attempt.error.empty()) co_return attempt;
     // Another process is renewing or signing in: its result lands in the store; wait for it.
-    if (std::chrono::steady_clock::now() >= deadline) co_return nullptr;
+    if (std::chrono::steady_clock::now() >= deadline) co_return attempt;
     pause.expires_after(lock_poll);
     co_await pause.async_wait(net::as_tuple(net::use_awaitable));
   }

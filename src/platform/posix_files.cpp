@@ -101,15 +101,17 @@ std::optional<std::string> environment_variable(const char* name) {
   return std::string(value);
 }
 
-std::unique_ptr<file_lock> file_lock::try_acquire(const std::filesystem::path& path) {
-  if (!make_private_dir(path.parent_path()).empty()) return nullptr;
+file_lock::attempt file_lock::try_acquire(const std::filesystem::path& path) {
+  if (auto error = make_private_dir(path.parent_path()); !error.empty()) return {nullptr, error};
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return nullptr;
+  if (fd < 0) return {nullptr, "cannot open " + path.string() + ": " + std::strerror(errno)};
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
     ::close(fd);
-    return nullptr;
+    if (error == EWOULDBLOCK) return {};  // another process holds it
+    return {nullptr, "cannot lock " + path.string() + ": " + std::strerror(error)};
   }
-  return std::unique_ptr<file_lock>(new file_lock(fd));
+  return {std::unique_ptr<file_lock>(new file_lock(fd)), {}};
 }
 
 file_lock::~file_lock() { ::close(static_cast<int>(handle_)); }  // closing releases the flock

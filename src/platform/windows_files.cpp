@@ -85,17 +85,20 @@ std::optional<std::string> environment_variable(const char* name) {
   return utf8_of(std::filesystem::path(value));
 }
 
-std::unique_ptr<file_lock> file_lock::try_acquire(const std::filesystem::path& path) {
-  if (!make_private_dir(path.parent_path()).empty()) return nullptr;
+file_lock::attempt file_lock::try_acquire(const std::filesystem::path& path) {
+  if (auto error = make_private_dir(path.parent_path()); !error.empty()) return {nullptr, error};
   HANDLE file = ::CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
                               OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (file == INVALID_HANDLE_VALUE) return nullptr;
+  if (file == INVALID_HANDLE_VALUE)
+    return {nullptr, "cannot open " + utf8_of(path) + " (Windows error " + std::to_string(::GetLastError()) + ")"};
   OVERLAPPED whole{};
   if (!::LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, MAXDWORD, MAXDWORD, &whole)) {
+    const DWORD error = ::GetLastError();
     ::CloseHandle(file);
-    return nullptr;
+    if (error == ERROR_LOCK_VIOLATION || error == ERROR_IO_PENDING) return {};  // another process holds it
+    return {nullptr, "cannot lock " + utf8_of(path) + " (Windows error " + std::to_string(error) + ")"};
   }
-  return std::unique_ptr<file_lock>(new file_lock(reinterpret_cast<std::intptr_t>(file)));
+  return {std::unique_ptr<file_lock>(new file_lock(reinterpret_cast<std::intptr_t>(file))), {}};
 }
 
 file_lock::~file_lock() { ::CloseHandle(reinterpret_cast<HANDLE>(handle_)); }  // closing releases the lock

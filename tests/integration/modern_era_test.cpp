@@ -591,6 +591,7 @@ TEST_F(remembered_era_test, a_server_that_moved_to_2026_07_28_is_asked_again_and
   ASSERT_NE(eras_file().find(R"("era":"legacy")"), std::string::npos) << eras_file();
 
   modern_server modern;
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
   mcp.on_request = [&](const auto& req, server_reply& reply) { return modern.handle(req, reply); };
   start_bridge({}, env());
   bridge->send(initialize_line(1, "2025-06-18"));

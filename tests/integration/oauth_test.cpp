@@ -4,6 +4,9 @@
 // tokens that rotate on every use and lock out a second use of an old one). The "browser" is the
 // test: it reads the sign-in URL the bridge prints, and calls the loopback redirect itself.
 
+#include "awork_mcp/auth/token_store.hpp"
+#include "awork_mcp/core/endpoint.hpp"
+#include "awork_mcp/oauth/discovery.hpp"
 #include "awork_mcp/oauth/pkce.hpp"
 #include "mcp_fixture.hpp"
 
@@ -236,7 +239,9 @@ unsigned browser_get(const std::string& url, const std::string& host_header = {}
   net::ip::tcp::socket socket(io);
   boost::system::error_code ec;
   const std::string host = parsed->host() == "localhost" ? "127.0.0.1" : std::string(parsed->host());
-  socket.connect({net::ip::make_address(host, ec), parsed->port_number()}, ec);
+  const auto address = net::ip::make_address(host, ec);
+  if (ec) return 0;
+  socket.connect({address, parsed->port_number()}, ec);
   if (ec) return 0;
   http::request<http::empty_body> request{http::verb::get, parsed->encoded_target(), 11};
   request.set(http::field::host, host_header.empty() ? std::string(parsed->encoded_host_and_port()) : host_header);
@@ -476,8 +481,31 @@ TEST_F(oauth_test, a_sign_in_made_by_another_client_is_not_used) {
   bridge->send(initialize_line(1));
   auto response = read_response(1, 5s);
   EXPECT_NE(message_of(response).find("awork-mcp login"), std::string::npos) << response;
-  EXPECT_EQ(posts_with_method("initialize").back().header("Authorization"), "") << "another client's token was sent";
+  const auto initializes = posts_with_method("initialize");
+  ASSERT_FALSE(initializes.empty());
+  EXPECT_EQ(initializes.back().header("Authorization"), "") << "another client's token was sent";
   EXPECT_EQ(command("status").exit_code, 0) << "without --client-id the sign-in is still there";
+}
+
+// A bridge renewing at that moment holds the store's lock: logout waits for it, so that the
+// renewed tokens cannot be stored again after they were deleted.
+TEST_F(oauth_test, logout_waits_for_a_renewal_in_progress) {
+  sign_in();
+  const awork_mcp::token_store store(store_dir());
+  const auto resource = awork_mcp::canonical_resource(awork_mcp::parse_endpoint(server->url()));
+  auto renewing = store.try_lock(resource);
+  ASSERT_TRUE(renewing.lock) << renewing.error;
+
+  bridge_process::options opts;
+  opts.args = {"--url", server->url(), "logout"};
+  opts.env = env;
+  bridge_process logout(opts);
+  EXPECT_FALSE(logout.wait(1500ms)) << "logout did not wait for the lock";
+  EXPECT_TRUE(store.load(resource)) << "the sign-in was deleted while another process held the lock";
+  renewing.lock.reset();
+  EXPECT_EQ(logout.wait(5s), 0) << logout.stderr_text();
+  EXPECT_FALSE(store.load(resource));
+  EXPECT_EQ(auth.revocations(), 1);
 }
 
 TEST_F(oauth_test, without_a_sign_in_and_auto_login_off_a_request_is_told_to_log_in) {

@@ -33,7 +33,7 @@ std::pair<bool, std::chrono::steady_clock::duration> timed_lock(const token_stor
       io,
       [&]() -> awaitable<void> {
         auto held = co_await store.lock(io.get_executor(), "https://h.example/mcp", std::chrono::steady_clock::now() + patience);
-        got = held != nullptr;
+        got = held.lock != nullptr;
       },
       net::detached);
   io.run();
@@ -57,19 +57,21 @@ TEST(token_store, a_held_lock_is_waited_for_until_it_is_released_or_the_deadline
   test_support::temp_dir dir;
   const token_store first(dir.path()), second(dir.path());
   auto held = first.try_lock("https://h.example/mcp");
-  ASSERT_TRUE(held);
-  EXPECT_FALSE(second.try_lock("https://h.example/mcp")) << "two holders at once";
-  EXPECT_TRUE(second.try_lock("https://other.example/mcp")) << "one server's lock held another's";
+  ASSERT_TRUE(held.lock) << held.error;
+  auto busy = second.try_lock("https://h.example/mcp");
+  EXPECT_FALSE(busy.lock) << "two holders at once";
+  EXPECT_EQ(busy.error, "") << "a held lock is busy, not an error";
+  EXPECT_TRUE(second.try_lock("https://other.example/mcp").lock) << "one server's lock held another's";
 
   auto [got, waited] = timed_lock(second, 300ms);
   EXPECT_FALSE(got);
   EXPECT_GE(waited, 300ms);
   EXPECT_LT(waited, 1s);
 
-  held.reset();
+  held.lock.reset();
   std::tie(got, waited) = timed_lock(second, 5s);
   EXPECT_TRUE(got);
-  EXPECT_LT(waited, 200ms) << "a free lock was not taken at once";
+  EXPECT_LT(waited, 1s) << "a free lock was not taken at once";
 }
 
 TEST(token_store, without_a_directory_nothing_is_stored_or_locked) {
@@ -78,5 +80,18 @@ TEST(token_store, without_a_directory_nothing_is_stored_or_locked) {
   EXPECT_FALSE(none.load("https://h.example/mcp"));
   auto [got, waited] = timed_lock(none, 5s);
   EXPECT_FALSE(got);
-  EXPECT_LT(waited, 200ms);
+  EXPECT_LT(waited, 1s) << "waited for a lock that cannot exist";
+}
+
+// A store directory that cannot be made (here: under a regular file, which fails for root too)
+// is an error at once, not a lock to wait for.
+TEST(token_store, a_store_that_cannot_be_made_is_an_error_not_a_wait) {
+  test_support::temp_dir dir;
+  const token_store store(std::filesystem::path(dir.file("not-a-directory", "x")) / "oauth");
+  auto attempt = store.try_lock("https://h.example/mcp");
+  EXPECT_FALSE(attempt.lock);
+  EXPECT_NE(attempt.error, "");
+  auto [got, waited] = timed_lock(store, 5s);
+  EXPECT_FALSE(got);
+  EXPECT_LT(waited, 1s) << "waited for a lock that cannot be taken";
 }

@@ -37,12 +37,13 @@ class token_store {
   std::string save_client(const registered_client& client) const;
   bool forget_client(std::string_view issuer) const;
 
-  /// The lock for refreshing or signing in to this server, if no other process holds it.
-  std::unique_ptr<platform::file_lock> try_lock(std::string_view resource) const;
-  /// The same lock, waited for until the deadline (nullptr then, or when there is no store).
-  /// Polled: a file lock held by another process cannot be awaited.
-  awaitable<std::unique_ptr<platform::file_lock>> lock(net::any_io_executor ex, std::string_view resource,
-                                                       std::chrono::steady_clock::time_point deadline) const;
+  /// The lock for refreshing or signing in to this server: taken, held by another process
+  /// (neither field set), or impossible (an error: no store directory, or one we cannot write).
+  platform::file_lock::attempt try_lock(std::string_view resource) const;
+  /// The same, waited for while another process holds it, until the deadline. Polled: a file
+  /// lock held by another process cannot be awaited.
+  awaitable<platform::file_lock::attempt> lock(net::any_io_executor ex, std::string_view resource,
+                                               std::chrono::steady_clock::time_point deadline) const;
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path record_path(std::string_view resource) const;

@@ -44,8 +44,13 @@ std::string utf8_of(const std::filesystem::path& path);
 /// is destroyed. flock() on POSIX, LockFileEx on Windows: released by the OS if the process dies.
 class file_lock {
  public:
-  /// Takes the lock if no other process holds it; nullptr if one does or the file cannot be opened.
-  static std::unique_ptr<file_lock> try_acquire(const std::filesystem::path& path);
+  /// What an attempt found: the lock; or neither field set, when another process holds it; or,
+  /// when the lock file cannot be made or locked at all, an error (waiting would not help).
+  struct attempt {
+    std::unique_ptr<file_lock> lock;
+    std::string error;
+  };
+  static attempt try_acquire(const std::filesystem::path& path);
   ~file_lock();
   file_lock(const file_lock&) = delete;
   file_lock& operator=(const file_lock&) = delete;
