@@ -72,10 +72,13 @@ echo "testing $root/build/windows/awork-mcp.exe under $("$wine" --version)"
 #  - `awork-mcp install` into editors' files under a Linux fixture home ($HOME, $XDG_CONFIG_HOME,
 #    POSIX modes and symbolic links): the Windows locations (%APPDATA%, %USERPROFILE%) are the
 #    unit tables' part: install_test.*
+#  - logout waiting for a lock the (Linux) test process holds: the test takes it with flock(),
+#    which wine's LockFileEx does not see; between two Windows processes the lock is shown by
+#    *two_bridges_renewing_at_once*: *logout_waits_for_a_renewal_in_progress*
 integration_filter='*'
 integration_filter+=':-*sigterm*:*stdin_can_be_a_terminal*:*parent_dies*'
 integration_filter+=':*uppercase_http_proxy_alone_is_ignored*:*connect_timeout_counts_a_slow_tcp_connect*'
-integration_filter+=':*the_store_is_private_to_the_user*:install_test.*'
+integration_filter+=':*the_store_is_private_to_the_user*:install_test.*:*logout_waits_for_a_renewal_in_progress*'
 e2e_filter='server_everything*:http_sse.*'
 windows_filter='*'
 # At least this many must run (a renamed or lost test must not shrink the set unnoticed).
