@@ -46,8 +46,8 @@ int server_error_code(const upstream_failure& failure) {
 }  // namespace
 
 modern_gateway::modern_gateway(net::any_io_executor ex, const bridge_config& config, upstream& server, deliver_fn emit)
-    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), resource_order_(ex), legacy_stream_(
-          ex, server, [this] { return session::snapshot{legacy_session_, 1}; },
+    : executor_(ex), config_(config), server_(server), emit_(std::move(emit)), legacy_renewal_(ex), resource_order_(ex), legacy_stream_(
+          ex, server, [this] { return session::snapshot{legacy_session_, legacy_generation_}; },
           [this](const classified_message& m, std::string&& line) { return carry_to_listens(m, std::move(line)); },
           stream_idle_limit, config.max_message_bytes),
       listen_closed_(ex),
@@ -77,7 +77,7 @@ awaitable<modern_gateway::exchange_outcome> modern_gateway::send(const outgoing&
 }
 
 awaitable<modern_gateway::exchange_outcome> modern_gateway::send_in(const outgoing& message, const session_headers& session,
-                                                                   bool refuse_requests) {
+                                                                   bool refuse_requests, bool session_may_be_gone) {
   exchange_outcome outcome;
   const std::string key = message.keys.empty() ? std::string() : message.keys.front();
   const deliver_fn capture = [&](const classified_message& m, std::string&& line) -> awaitable<void> {
@@ -109,9 +109,10 @@ awaitable<modern_gateway::exchange_outcome> modern_gateway::send_in(const outgoi
   };
   const answered_fn answered = [&] { return outcome.response.has_value(); };
   retries_used used;
-  auto result = co_await server_.exchange(message, session, capture, answered, used, false);
+  auto result = co_await server_.exchange(message, session, capture, answered, used, session_may_be_gone);
   outcome.session_id = std::move(result.session_id);
-  if (result.how == exchange_result::ending::failed)
+  outcome.session_gone = result.how == exchange_result::ending::renew_session;
+  if (result.how != exchange_result::ending::done)
     outcome.failure = std::move(result.failure);
   else if (!outcome.response && !key.empty())
     outcome.failure = upstream_failure{failure_kind::stream_ended, "the server accepted the request but sent no response"};
@@ -505,6 +506,7 @@ awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& firs
   auto outcome = co_await send_in(initialize, none, drop_server_requests);
   if (!outcome.response || !member_text(*outcome.response, "result")) co_return false;
   legacy_session_ = session_headers{outcome.session_id, nested_string(*outcome.response, "result", "protocolVersion")};
+  ++legacy_generation_;
   legacy_initialize_line_ = std::move(*outcome.response);
   outcome.large_hold.release();
 
@@ -513,6 +515,28 @@ awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& firs
   (void)co_await send_in(initialized, legacy_session_, drop_server_requests);
   legacy_for_modern_ = true;
   co_return true;
+}
+
+awaitable<bool> modern_gateway::renew_legacy_session(const outgoing& message, std::uint64_t seen) {
+  auto turn = co_await legacy_renewal_.acquire();
+  if (legacy_generation_ != seen) co_return true;  // another request made it again meanwhile
+  spdlog::info("the server forgot the session kept for the 2026-07-28 editor: making the handshake again");
+  const bool made = co_await handshake_for_modern_editor(message);
+  if (!made) spdlog::warn("the server refused a new handshake for the 2026-07-28 editor");
+  if (made && !legacy_listens_.empty()) net::co_spawn(executor_, resume_legacy_listens(), net::detached);
+  co_return made;
+}
+
+awaitable<void> modern_gateway::resume_legacy_listens() {
+  // The new session knows none of the old one's subscriptions, and its GET stream is another.
+  std::vector<std::string> uris;
+  for (const auto& [key, listen] : legacy_listens_)
+    for (const auto& uri : listen->resource_uris)
+      if (std::find(uris.begin(), uris.end(), uri) == uris.end()) uris.push_back(uri);
+  const std::string subscribe = "resources/subscribe";
+  for (const auto& uri : uris)
+    if (resource_wanted(uri)) (void)co_await resource_request(subscribe, uri);
+  if (!legacy_listens_.empty()) legacy_stream_.start();  // a new generation: the old stream's run ends
 }
 
 awaitable<void> modern_gateway::forward_to_legacy(const outgoing& message) {
@@ -529,7 +553,13 @@ awaitable<void> modern_gateway::forward_to_legacy(const outgoing& message) {
     }
   }
   // The server's own requests cannot reach the editor: they are refused as they come.
-  auto outcome = co_await send_in(message, legacy_session_, refuse_server_requests);
+  const auto generation = legacy_generation_;
+  const session_headers session = legacy_session_;  // a copy: a renewal may replace it meanwhile
+  auto outcome = co_await send_in(message, session, refuse_server_requests, true);
+  if (outcome.session_gone && co_await renew_legacy_session(message, generation)) {
+    const session_headers renewed = legacy_session_;
+    outcome = co_await send_in(message, renewed, refuse_server_requests);  // once: a second 404 is an error
+  }
   if (outcome.failure) {
     co_await fail(message, *outcome.failure);
     co_return;
@@ -619,7 +649,8 @@ awaitable<bool> modern_gateway::resource_request(const std::string& method, cons
                    message_kind::request, method, {}, {}, {}};
   request.keys.push_back(id_key(id));
   request.request_ids.push_back(id);
-  auto outcome = co_await send_in(request, legacy_session_, refuse_server_requests);
+  const session_headers session = legacy_session_;  // a copy: a renewal may replace it meanwhile
+  auto outcome = co_await send_in(request, session, refuse_server_requests);
   const bool taken = outcome.response && member_text(*outcome.response, "result");
   if (!taken)
     spdlog::warn("the server did not take {} {}: {}", method, uri,

@@ -271,31 +271,91 @@ TEST_F(modern_era_test, a_modern_editor_in_front_of_a_legacy_server_gets_the_han
   EXPECT_EQ(posts_with_method("tools/call").at(0).header("Mcp-Session-Id"), "s1") << "carried in the session";
 }
 
+// The legacy server forgets the session it keeps for a 2026-07-28 editor (a restart, an expiry):
+// the bridge makes the handshake again, once for every request that met the 404, and sends each
+// of them again in the new session (a 404 for an unknown session means nothing ran).
+TEST_F(modern_era_test, a_legacy_session_kept_for_a_modern_editor_is_made_again_when_the_server_forgets_it) {
+  mcp.on_request = [](const auto& req, server_reply& reply) {
+    if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
+      reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
+      return true;
+    }
+    return false;
+  };
+  start_bridge();
+  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                           R"("io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"new-ed","version":"2"}})";
+  const auto call = [&](int id, const std::string& text) {
+    return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"tools/call","params":{"name":"echo","arguments":{"message":")" +
+           text + "\"}," + meta + "}}";
+  };
+  bridge->send(call(1, "first"));
+  ASSERT_EQ(read_response(1).at("result").at("content").at(0).at("text"), "first") << bridge->stderr_text();
+  ASSERT_EQ(mcp.initialize_count, 1);
+
+  mcp.forget_sessions = true;
+  bridge->send(call(2, "two") + "\n" + call(3, "three") + "\n" + call(4, "four"));
+  for (auto [id, text] : {std::pair{2, "two"}, {3, "three"}, {4, "four"}}) {
+    auto answer = read_response(id);
+    EXPECT_EQ(answer.at("result").at("content").at(0).at("text"), text) << answer << bridge->stderr_text();
+  }
+  EXPECT_EQ(mcp.initialize_count, 2) << "one new handshake for the three requests that met the 404";
+  std::size_t in_new_session = 0;
+  for (const auto& r : posts_with_method("tools/call")) in_new_session += r.header("Mcp-Session-Id") == "s2";
+  EXPECT_EQ(in_new_session, 3u);
+  const auto initialized = posts_with_method("notifications/initialized");
+  ASSERT_EQ(initialized.size(), 2u);
+  EXPECT_EQ(initialized.back().header("Mcp-Session-Id"), "s2");
+}
+
 namespace {
 
 /// A legacy server (nothing without a session) that offers list changes and subscriptions, logs
 /// resources/subscribe and unsubscribe in order, and sends a tools list change every 100 ms on
-/// each GET stream it opens.
+/// each GET stream it opens. Sessions are s1, s2, ...; restart() forgets the current one (404
+/// for it from then on) and ends its GET streams.
 struct ticking_legacy_server {
   std::mutex mutex;
   std::vector<std::string> resource_requests;  // "subscribe a://x", ...
+  std::vector<std::string> resource_sessions;  // the session each of them came in
   std::atomic<int> streams{0};
+  std::atomic<int> sessions{0};
+  std::string live_session;  // under mutex; empty once forgotten
+
+  void restart() {
+    std::lock_guard lock(mutex);
+    live_session.clear();
+  }
+  bool is_live(std::string_view session) {
+    std::lock_guard lock(mutex);
+    return !session.empty() && session == live_session;
+  }
 
   void install(fake_mcp& mcp) {
-    mcp.on_request = [](const auto& req, server_reply& reply) {
-      if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
+    mcp.on_request = [this](const auto& req, server_reply& reply) {
+      const std::string session(req["Mcp-Session-Id"]);
+      if (session.empty() && req.body().find("\"initialize\"") == std::string::npos) {
         reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
+        return true;
+      }
+      if (!session.empty() && !is_live(session)) {
+        reply.json(404, R"({"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Session not found"}})");
         return true;
       }
       return false;
     };
-    mcp.on_post = [this](const auto&, server_reply& reply, const json::object& msg) {
+    mcp.on_post = [this](const auto& req, server_reply& reply, const json::object& msg) {
       if (has_method(msg, "initialize")) {
+        const std::string session = "s" + std::to_string(++sessions);
+        {
+          std::lock_guard lock(mutex);
+          live_session = session;
+        }
         reply.json(200,
                    R"({"jsonrpc":"2.0","id":)" + json::serialize(msg.at("id")) +
                        R"(,"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true}},)"
                        R"("serverInfo":{"name":"old","version":"1"}}})",
-                   {{"Mcp-Session-Id", "s1"}});
+                   {{"Mcp-Session-Id", session}});
         return true;
       }
       for (const char* verb : {"subscribe", "unsubscribe"})
@@ -303,6 +363,7 @@ struct ticking_legacy_server {
           {
             std::lock_guard lock(mutex);
             resource_requests.push_back(std::string(verb) + " " + std::string(msg.at("params").at("uri").as_string()));
+            resource_sessions.emplace_back(req["Mcp-Session-Id"]);
           }
           std::this_thread::sleep_for(30ms);  // a server that takes its time makes the order matter
           fake_mcp::answer(reply, msg.at("id"), json::object{}, false);
@@ -310,11 +371,12 @@ struct ticking_legacy_server {
         }
       return false;
     };
-    mcp.on_get = [this](const auto&, server_reply& reply) {
+    mcp.on_get = [this](const auto& req, server_reply& reply) {
       const int n = ++streams;
+      const std::string session(req["Mcp-Session-Id"]);
       reply.start_sse();
       const auto until = std::chrono::steady_clock::now() + 5s;
-      while (!reply.peer_gone() && std::chrono::steady_clock::now() < until) {
+      while (!reply.peer_gone() && std::chrono::steady_clock::now() < until && is_live(session)) {
         reply.sse(test_support::sse_event(R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"stream":)" +
                                           std::to_string(n) + "}}"));
         std::this_thread::sleep_for(100ms);
@@ -438,6 +500,32 @@ TEST_F(modern_era_test, a_listen_replaced_by_a_new_one_keeps_its_subscription_an
   std::lock_guard lock(legacy.mutex);
   ASSERT_FALSE(legacy.resource_requests.empty());
   EXPECT_EQ(legacy.resource_requests.back(), "subscribe a://x") << "the server was left unsubscribed from what B listens to";
+}
+
+// The server restarts under an open listen: its session and GET stream are gone. The next request
+// makes the handshake again, and the listen is resumed in the new session: its resource
+// subscribed there, and list changes heard again on a stream of the new session.
+TEST_F(modern_era_test, a_listen_resumes_in_the_new_session_after_the_server_forgot_the_old_one) {
+  ticking_legacy_server legacy;
+  legacy.install(mcp);
+  peers_stopped_at_scope_end stop_peers_first{*this};  // the handlers use this test's locals
+  start_bridge();
+  bridge->send(listen_line("A", R"({"toolsListChanged":true,"resourceSubscriptions":["a://x"]})"));
+  ASSERT_EQ(read_json(5s).at("method"), "notifications/subscriptions/acknowledged") << bridge->stderr_text();
+  ASSERT_TRUE(hears_list_change(*bridge, "A")) << bridge->stderr_text();
+
+  legacy.restart();
+  bridge->send(R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"message":"after"},)"
+               R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}})");
+  std::vector<json::value> before;
+  auto answer = read_response(7, 10s, &before);
+  EXPECT_EQ(answer.at("result").at("content").at(0).at("text"), "after") << answer << bridge->stderr_text();
+  EXPECT_EQ(legacy.sessions, 2);
+  EXPECT_TRUE(hears_list_change(*bridge, "A")) << "the listen went quiet after the new handshake; streams: " << legacy.streams
+                                                << "\n" << bridge->stderr_text();
+  std::lock_guard lock(legacy.mutex);
+  ASSERT_EQ(legacy.resource_requests, (std::vector<std::string>{"subscribe a://x", "subscribe a://x"}));
+  EXPECT_EQ(legacy.resource_sessions, (std::vector<std::string>{"s1", "s2"}));
 }
 
 // The last listen is cancelled and a new one opened at once: the stream that was stopping for the

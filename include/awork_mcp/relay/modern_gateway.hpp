@@ -54,6 +54,9 @@ class modern_gateway {
     std::optional<std::string> response;  ///< the response line for the awaited id
     std::optional<upstream_failure> failure;
     std::string session_id;  ///< the reply's Mcp-Session-Id (a legacy server's handshake)
+    /// The server no longer knows the session it was sent in (send_in with `session_may_be_gone`):
+    /// nothing ran, and `failure` says so.
+    bool session_gone = false;
     /// Held while a large response waits here to be written to the editor: the next large one
     /// is not read meanwhile, so a stalled editor slows the server instead of filling memory.
     async_mutex::lock large_hold;
@@ -65,7 +68,7 @@ class modern_gateway {
   /// `refuse_requests`, answered at once with the error that they cannot reach a
   /// 2026-07-28 editor (the server holds its response until they are answered).
   awaitable<exchange_outcome> send_in(const outgoing& message, const session_headers& session,
-                                      bool refuse_requests);
+                                      bool refuse_requests, bool session_may_be_gone = false);
   awaitable<void> answer_here(const json::value& id, std::string_view result_json);
   awaitable<void> fail(const outgoing& message, const upstream_failure& failure);
   awaitable<void> refresh_tools();
@@ -81,6 +84,13 @@ class modern_gateway {
   /// A modern editor in front of a legacy server: the handshake made on its behalf (from its
   /// first request's `_meta`); false if the server did not take it.
   awaitable<bool> handshake_for_modern_editor(const outgoing& first);
+  /// After a 404 for the session kept for a modern editor: the handshake again, once for all the
+  /// requests that met it (`seen` is the legacy_generation_ they were sent in). Whether there is
+  /// a session to send them in again.
+  awaitable<bool> renew_legacy_session(const outgoing& message, std::uint64_t seen);
+  /// After such a handshake: the open listens' resources subscribed again, and their GET stream
+  /// opened in the new session.
+  awaitable<void> resume_legacy_listens();
   /// One of that editor's requests carried in the server's session; server/discover answered
   /// from the handshake's result.
   awaitable<void> forward_to_legacy(const outgoing& message);
@@ -118,6 +128,8 @@ class modern_gateway {
   std::shared_ptr<listen_run> listen_run_;
   bool legacy_for_modern_ = false;  ///< a modern editor's handshake with a legacy server is done
   session_headers legacy_session_;
+  std::uint64_t legacy_generation_ = 0;  ///< counts the handshakes made for the modern editor
+  async_mutex legacy_renewal_;           ///< one such handshake at a time
   std::string legacy_initialize_line_;
   /// That editor's open subscriptions/listen requests, by id key.
   std::map<std::string, std::shared_ptr<legacy_listen>> legacy_listens_;
