@@ -410,7 +410,7 @@ awaitable<void> modern_gateway::pass_through(const outgoing& message) {
     const bool older_server = failure.kind == failure_kind::http_status &&
                               (failure.http_status == 400 || failure.http_status == 404) &&
                               (!failure.server_error.is_object() || server_error_code(failure) == -32000);
-    if (older_server && config_.protocol != "modern" && co_await handshake_for_modern_editor(message)) {
+    if (older_server && config_.protocol != "modern" && co_await make_legacy_session(message)) {
       spdlog::info("the server speaks only the initialize handshake: made it for the 2026-07-28 editor");
       co_await forward_to_legacy(message);
       co_return;
@@ -505,16 +505,29 @@ awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& firs
   const session_headers none;
   auto outcome = co_await send_in(initialize, none, drop_server_requests);
   if (!outcome.response || !member_text(*outcome.response, "result")) co_return false;
-  legacy_session_ = session_headers{outcome.session_id, nested_string(*outcome.response, "result", "protocolVersion")};
-  ++legacy_generation_;
-  legacy_initialize_line_ = std::move(*outcome.response);
+  session_headers session{outcome.session_id, nested_string(*outcome.response, "result", "protocolVersion")};
+  std::string initialize_line = std::move(*outcome.response);
   outcome.large_hold.release();
 
   const outgoing initialized{R"({"jsonrpc":"2.0","method":"notifications/initialized"})", message_kind::notification,
                              "notifications/initialized", {}, {}, {}};
-  (void)co_await send_in(initialized, legacy_session_, drop_server_requests);
+  (void)co_await send_in(initialized, session, drop_server_requests);
+  // Published only now: no request goes out in the session before `initialized` (servers such as
+  // the Python SDK's refuse one that overtakes it), and a handshake cut short (its request
+  // cancelled) publishes nothing, so the next request that meets the 404 makes it again.
+  legacy_session_ = std::move(session);
+  legacy_initialize_line_ = std::move(initialize_line);
+  ++legacy_generation_;
   legacy_for_modern_ = true;
   co_return true;
+}
+
+awaitable<bool> modern_gateway::make_legacy_session(const outgoing& first) {
+  // Requests that arrive together all find the server an older one: one handshake serves them.
+  auto turn = co_await legacy_renewal_.acquire();
+  if (legacy_for_modern_) co_return true;
+  const bool made = co_await handshake_for_modern_editor(first);
+  co_return made;
 }
 
 awaitable<bool> modern_gateway::renew_legacy_session(const outgoing& message, std::uint64_t seen) {
@@ -643,6 +656,7 @@ awaitable<bool> modern_gateway::resource_request(const std::string& method, cons
   // One at a time, in the order asked: an unsubscribe must not overtake the subscribe that follows it.
   const auto turn = co_await resource_order_.acquire();
   if (method == "resources/unsubscribe" && resource_wanted(uri)) co_return true;  // wanted again while it waited
+  if (method == "resources/subscribe" && !resource_wanted(uri)) co_return false;  // its listen ended while it waited
   const json::value id = json::string(next_internal_id("resource"));
   outgoing request{R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"method":)" + json_quote(method) +
                        R"(,"params":{"uri":)" + json_quote(uri) + "}}",
@@ -663,7 +677,8 @@ awaitable<void> modern_gateway::carry_to_listens(const classified_message& messa
     spdlog::warn("the server sent {} to a 2026-07-28 editor, which cannot take requests: refused", message.method);
     const outgoing refusal{unjoinable_server_request(json::serialize(message.id), message.method), message_kind::response,
                            {}, {}, {}, {}};
-    auto sent = co_await send_in(refusal, legacy_session_, drop_server_requests);
+    const session_headers session = legacy_session_;  // a copy: a renewal may replace it meanwhile
+    auto sent = co_await send_in(refusal, session, drop_server_requests);
     if (sent.failure) spdlog::warn("the refusal of {} did not reach the server: {}", message.method, sent.failure->detail);
     co_return;
   }

@@ -306,6 +306,13 @@ TEST_F(modern_era_test, a_legacy_session_kept_for_a_modern_editor_is_made_again_
   const auto initialized = posts_with_method("notifications/initialized");
   ASSERT_EQ(initialized.size(), 2u);
   EXPECT_EQ(initialized.back().header("Mcp-Session-Id"), "s2");
+  // Nothing goes out in the new session before its `initialized`.
+  bool initialized_seen = false;
+  for (const auto& r : server->requests()) {
+    if (r.header("Mcp-Session-Id") != "s2") continue;
+    if (r.body.find("notifications/initialized") != std::string::npos) initialized_seen = true;
+    else EXPECT_TRUE(initialized_seen) << "sent in s2 before initialized: " << r.body;
+  }
 }
 
 namespace {

@@ -84,6 +84,8 @@ class modern_gateway {
   /// A modern editor in front of a legacy server: the handshake made on its behalf (from its
   /// first request's `_meta`); false if the server did not take it.
   awaitable<bool> handshake_for_modern_editor(const outgoing& first);
+  /// The first such handshake, made once however many requests find the server an older one.
+  awaitable<bool> make_legacy_session(const outgoing& first);
   /// After a 404 for the session kept for a modern editor: the handshake again, once for all the
   /// requests that met it (`seen` is the legacy_generation_ they were sent in). Whether there is
   /// a session to send them in again.
