@@ -117,6 +117,21 @@ struct modern_server {
   }
 };
 
+/// A legacy server as the reference SDK 1.x makes them: nothing without a session.
+void refuse_requests_without_a_session(fake_mcp& mcp) {
+  mcp.on_request = [](const auto& req, server_reply& reply) {
+    if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
+      reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
+      return true;
+    }
+    return false;
+  };
+}
+
+/// The `_meta` a 2026-07-28 editor puts on each request, as a member for a params object.
+const std::string modern_editor_meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                                       R"("io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"new-ed","version":"2"}})";
+
 }  // namespace
 
 class modern_era_test : public bridge_test {
@@ -246,17 +261,9 @@ TEST_F(modern_era_test, an_editors_listen_stream_does_not_hold_up_the_exit) {
 }
 
 TEST_F(modern_era_test, a_modern_editor_in_front_of_a_legacy_server_gets_the_handshake_made_for_it) {
-  // A legacy server as the reference SDK 1.x makes them: nothing without a session.
-  mcp.on_request = [](const auto& req, server_reply& reply) {
-    if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
-      reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
-      return true;
-    }
-    return false;
-  };
+  refuse_requests_without_a_session(mcp);
   start_bridge();
-  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
-                           R"("io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"new-ed","version":"2"}})";
+  const std::string meta = modern_editor_meta;
   bridge->send(R"({"jsonrpc":"2.0","id":1,"method":"server/discover","params":{)" + meta + "}}");
   auto discover = read_response(1);
   EXPECT_EQ(discover.at("result").at("supportedVersions").at(0), "2026-07-28") << discover << bridge->stderr_text();
@@ -275,16 +282,9 @@ TEST_F(modern_era_test, a_modern_editor_in_front_of_a_legacy_server_gets_the_han
 // the bridge makes the handshake again, once for every request that met the 404, and sends each
 // of them again in the new session (a 404 for an unknown session means nothing ran).
 TEST_F(modern_era_test, a_legacy_session_kept_for_a_modern_editor_is_made_again_when_the_server_forgets_it) {
-  mcp.on_request = [](const auto& req, server_reply& reply) {
-    if (req["Mcp-Session-Id"].empty() && req.body().find("\"initialize\"") == std::string::npos) {
-      reply.json(400, R"({"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null})");
-      return true;
-    }
-    return false;
-  };
+  refuse_requests_without_a_session(mcp);
   start_bridge();
-  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
-                           R"("io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"new-ed","version":"2"}})";
+  const std::string meta = modern_editor_meta;
   const auto call = [&](int id, const std::string& text) {
     return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"tools/call","params":{"name":"echo","arguments":{"message":")" +
            text + "\"}," + meta + "}}";
