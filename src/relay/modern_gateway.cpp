@@ -381,7 +381,7 @@ awaitable<void> modern_gateway::pass_through(const outgoing& message) {
     // Cancellation and the like: no answer is awaited, and a legacy server hears it in its session.
     outgoing notification = message;
     notification.headers = standard_headers(message.body);
-    const session_headers headers = legacy_for_modern_ ? legacy_session_ : session_headers{{}, version};
+    const session_headers headers = has_legacy_session() ? legacy_session_ : session_headers{{}, version};
     const answered_fn nothing_awaited = [] { return true; };
     retries_used used;
     auto result = co_await server_.exchange(notification, headers, emit_, nothing_awaited, used, false);
@@ -389,7 +389,7 @@ awaitable<void> modern_gateway::pass_through(const outgoing& message) {
       spdlog::warn("{} to the server failed: {}", message.method, result.failure.detail);
     co_return;
   }
-  if (legacy_for_modern_) {
+  if (has_legacy_session()) {
     co_await forward_to_legacy(message);
     co_return;
   }
@@ -410,7 +410,8 @@ awaitable<void> modern_gateway::pass_through(const outgoing& message) {
     const bool older_server = failure.kind == failure_kind::http_status &&
                               (failure.http_status == 400 || failure.http_status == 404) &&
                               (!failure.server_error.is_object() || server_error_code(failure) == -32000);
-    if (older_server && config_.protocol != "modern" && co_await make_legacy_session(message)) {
+    const std::uint64_t none_yet = 0;
+    if (older_server && config_.protocol != "modern" && co_await make_legacy_session(message, none_yet)) {
       spdlog::info("the server speaks only the initialize handshake: made it for the 2026-07-28 editor");
       co_await forward_to_legacy(message);
       co_return;
@@ -518,24 +519,17 @@ awaitable<bool> modern_gateway::handshake_for_modern_editor(const outgoing& firs
   legacy_session_ = std::move(session);
   legacy_initialize_line_ = std::move(initialize_line);
   ++legacy_generation_;
-  legacy_for_modern_ = true;
   co_return true;
 }
 
-awaitable<bool> modern_gateway::make_legacy_session(const outgoing& first) {
-  // Requests that arrive together all find the server an older one: one handshake serves them.
+awaitable<bool> modern_gateway::make_legacy_session(const outgoing& message, std::uint64_t seen) {
+  // Requests that meet an older server together (at first, or once it forgot the session) share
+  // one handshake.
   auto turn = co_await legacy_renewal_.acquire();
-  if (legacy_for_modern_) co_return true;
-  const bool made = co_await handshake_for_modern_editor(first);
-  co_return made;
-}
-
-awaitable<bool> modern_gateway::renew_legacy_session(const outgoing& message, std::uint64_t seen) {
-  auto turn = co_await legacy_renewal_.acquire();
-  if (legacy_generation_ != seen) co_return true;  // another request made it again meanwhile
-  spdlog::info("the server forgot the session kept for the 2026-07-28 editor: making the handshake again");
+  if (legacy_generation_ != seen) co_return true;  // another request made it meanwhile
+  if (seen > 0) spdlog::info("the server forgot the session kept for the 2026-07-28 editor: making the handshake again");
   const bool made = co_await handshake_for_modern_editor(message);
-  if (!made) spdlog::warn("the server refused a new handshake for the 2026-07-28 editor");
+  if (!made && seen > 0) spdlog::warn("the server refused a new handshake for the 2026-07-28 editor");
   if (made && !legacy_listens_.empty()) net::co_spawn(executor_, resume_legacy_listens(), net::detached);
   co_return made;
 }
@@ -569,7 +563,7 @@ awaitable<void> modern_gateway::forward_to_legacy(const outgoing& message) {
   const auto generation = legacy_generation_;
   const session_headers session = legacy_session_;  // a copy: a renewal may replace it meanwhile
   auto outcome = co_await send_in(message, session, refuse_server_requests, true);
-  if (outcome.session_gone && co_await renew_legacy_session(message, generation)) {
+  if (outcome.session_gone && co_await make_legacy_session(message, generation)) {
     const session_headers renewed = legacy_session_;
     outcome = co_await send_in(message, renewed, refuse_server_requests);  // once: a second 404 is an error
   }

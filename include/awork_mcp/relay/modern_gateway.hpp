@@ -84,13 +84,13 @@ class modern_gateway {
   /// A modern editor in front of a legacy server: the handshake made on its behalf (from its
   /// first request's `_meta`); false if the server did not take it.
   awaitable<bool> handshake_for_modern_editor(const outgoing& first);
-  /// The first such handshake, made once however many requests find the server an older one.
-  awaitable<bool> make_legacy_session(const outgoing& first);
-  /// After a 404 for the session kept for a modern editor: the handshake again, once for all the
-  /// requests that met it (`seen` is the legacy_generation_ they were sent in). Whether there is
-  /// a session to send them in again.
-  awaitable<bool> renew_legacy_session(const outgoing& message, std::uint64_t seen);
-  /// After such a handshake: the open listens' resources subscribed again, and their GET stream
+  /// That handshake, once for all the requests that need it: at first (`seen` 0), or after a 404
+  /// for the session (`seen` is the legacy_generation_ they were sent in). Whether there is a
+  /// session to send them in (again).
+  awaitable<bool> make_legacy_session(const outgoing& message, std::uint64_t seen);
+  /// A modern editor's handshake with a legacy server is done.
+  bool has_legacy_session() const { return legacy_generation_ > 0; }
+  /// After a new handshake: the open listens' resources subscribed again, and their GET stream
   /// opened in the new session.
   awaitable<void> resume_legacy_listens();
   /// One of that editor's requests carried in the server's session; server/discover answered
@@ -128,7 +128,6 @@ class modern_gateway {
     bool finished = false;
   };
   std::shared_ptr<listen_run> listen_run_;
-  bool legacy_for_modern_ = false;  ///< a modern editor's handshake with a legacy server is done
   session_headers legacy_session_;
   std::uint64_t legacy_generation_ = 0;  ///< counts the handshakes made for the modern editor
   async_mutex legacy_renewal_;           ///< one such handshake at a time
