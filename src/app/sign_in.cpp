@@ -117,7 +117,7 @@ int run_login(const bridge_config& config) {
     // Saved under the store's lock, so that a bridge renewing the old sign-in right now cannot
     // write its tokens over the new ones. A bridge in a browser sign-in of its own holds it that
     // long at most. (A store that cannot be locked at all: the save says what is wrong.)
-    const auto patience = kit.flow.sign_in_timeout() + std::chrono::seconds(30);
+    const auto patience = kit.flow.longest_lock_hold();
     const auto held = co_await kit.store.lock(ex, kit.flow.resource_key(), std::chrono::steady_clock::now() + patience);
     if (!held.lock && held.error.empty()) {
       std::cerr << "awork-mcp: signed in, but another awork-mcp held the sign-in store for "
@@ -170,7 +170,7 @@ int run_logout(const bridge_config& config) {
 }
 
 int run_status(const bridge_config& config) {
-  token_store store(sign_in_store_dir(), config.sign_in.client_id);
+  token_store store(sign_in_store_dir());  // every record: status says whose it is
   const auto key = canonical_resource(config.server);
   auto record = store.load_any(key);
   if (!record) {

@@ -83,7 +83,7 @@ awaitable<credential_renewal> oauth_credential::renew(renewal_reason reason, std
 
   std::unique_ptr<platform::file_lock> across_processes;
   if (!store_.dir().empty()) {
-    const auto deadline = std::chrono::steady_clock::now() + flow_.sign_in_timeout() + std::chrono::seconds(30);
+    const auto deadline = std::chrono::steady_clock::now() + flow_.longest_lock_hold();
     auto attempt = co_await store_.lock(executor_, flow_.resource_key(), deadline);
     if (!attempt.error.empty())  // an unwritable store: renew anyway, in this process alone
       spdlog::warn("OAuth: renewing without the sign-in store's lock ({})", attempt.error);

@@ -58,6 +58,8 @@ class oauth_flow {
   const std::string& resource_key() const { return resource_key_; }
   const endpoint& server() const { return server_; }
   std::chrono::milliseconds sign_in_timeout() const { return settings_.sign_in_timeout; }
+  /// The longest another process may hold the store's lock: a browser sign-in, then its save.
+  std::chrono::milliseconds longest_lock_hold() const { return sign_in_timeout() + std::chrono::seconds(30); }
 
  private:
   awaitable<outcome<client_identity>> register_client(const oauth_servers& servers, const std::string& redirect_uri,
