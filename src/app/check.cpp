@@ -42,12 +42,6 @@ milliseconds since(clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(clock::now() - start);
 }
 
-bool is_ip_literal(const std::string& host) {
-  boost::system::error_code ec;
-  net::ip::make_address(host, ec);
-  return !ec;
-}
-
 std::string host_port(const std::string& host, const std::string& port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
 }
@@ -148,7 +142,7 @@ class checker {
   std::unique_ptr<credential_source> credential_;
   std::optional<std::string> last_authorization_;
   bool renewed_ = false;
-  rate_limit_facts rate_limits_;
+  rate_limit_evidence rate_limits_;
   client_context client_info_{"{}", check_client_info(), ""};
 };
 

@@ -1,6 +1,7 @@
 #include "awork_mcp/app/config.hpp"
 
 #include "awork_mcp/core/header_options.hpp"
+#include "awork_mcp/core/text.hpp"
 #include "awork_mcp/install/clients.hpp"
 #include "awork_mcp/platform/files.hpp"
 #include "awork_mcp/platform/platform.hpp"
@@ -18,14 +19,6 @@ namespace {
 
 std::chrono::milliseconds to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0));
-}
-
-std::string trimmed(std::string s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.back())) s.pop_back();
-  std::size_t start = 0;
-  while (start < s.size() && is_space(s[start])) ++start;
-  return s.substr(start);
 }
 
 std::string read_secret_file(const std::string& path, const char* option) {

@@ -2,6 +2,7 @@
 
 #include "awork_mcp/auth/token_store.hpp"
 #include "awork_mcp/core/endpoint.hpp"
+#include "awork_mcp/core/text.hpp"
 #include "awork_mcp/install/clients.hpp"
 #include "awork_mcp/install/config_edit.hpp"
 #include "awork_mcp/install/entry_plan.hpp"
@@ -129,13 +130,6 @@ std::string others_text(const edit_result& r) {
   for (const auto& name : r.others) names += (names.empty() ? "" : ", ") + name;
   return std::to_string(r.others.size()) + (r.others.size() == 1 ? " other server kept: " : " other servers kept: ") +
          names;
-}
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  std::size_t start = 0;
-  while (start < s.size() && (s[start] == ' ' || s[start] == '\t')) ++start;
-  return s.substr(start);
 }
 
 }  // namespace

@@ -26,11 +26,6 @@ std::string string_at(const json::object& object, std::string_view key) {
   return value && value->is_string() ? std::string(value->get_string()) : std::string();
 }
 
-const json::object* object_at(const json::object& object, std::string_view key) {
-  const auto* value = object.if_contains(key);
-  return value ? value->if_object() : nullptr;
-}
-
 // The error's message (with its code), or empty when the response is not an error.
 std::string error_of(const json::object& response) {
   const auto* error = object_at(response, "error");

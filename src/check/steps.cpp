@@ -533,7 +533,7 @@ void note_rate_limit_headers(header_list& seen, const header_list& reply_fields)
   }
 }
 
-check_line judge_rate_limits(const rate_limit_facts& f) {
+check_line judge_rate_limits(const rate_limit_evidence& f) {
   check_line line{check_step::rate_limits, check_verdict::ok, "none on the server's replies", std::nullopt, {}};
   bool exhausted = f.limited;
   if (!f.seen.empty()) {

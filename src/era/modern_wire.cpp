@@ -52,11 +52,6 @@ bool array_has_string(const boost::json::value* array, std::string_view wanted) 
                      [&](const boost::json::value& v) { return v.is_string() && v.get_string() == wanted; });
 }
 
-const boost::json::object* object_at(const boost::json::object& object, std::string_view key) {
-  const auto* value = object.if_contains(key);
-  return value ? value->if_object() : nullptr;
-}
-
 bool looks_encoded(std::string_view value) {
   constexpr std::string_view prefix = "=?base64?";
   constexpr std::string_view suffix = "?=";

@@ -18,12 +18,6 @@ constexpr std::size_t large_body_threshold = 16 * 1024;
 constexpr std::size_t large_read_size = 256 * 1024;
 constexpr std::chrono::seconds tcp_keepalive_idle{45};
 
-bool is_ip_literal(const std::string& host) {
-  boost::system::error_code ec;
-  net::ip::make_address(host, ec);
-  return !ec;
-}
-
 // Errors on a reused keep-alive connection that mean the server had closed it meanwhile.
 bool is_stale_connection_error(boost::system::error_code ec) {
   return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
@@ -36,6 +30,12 @@ bool is_cut_mid_response(boost::system::error_code ec) {
 }
 
 }  // namespace
+
+bool is_ip_literal(const std::string& host) {
+  boost::system::error_code ec;
+  net::ip::make_address(host, ec);
+  return !ec;
+}
 
 beast::tcp_stream& http_connection::tcp() {
   return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream);

@@ -10,7 +10,6 @@ namespace {
 
 upstream_failure stream_failure(std::string detail) { return {failure_kind::stream_ended, std::move(detail)}; }
 
-exchange_result failed(upstream_failure f) { return {exchange_result::ending::failed, std::move(f), {}}; }
 
 }  // namespace
 
@@ -128,7 +127,7 @@ awaitable<exchange_result> http_sse_channel::exchange(const outgoing& message, c
     // The server's session ended with its stream: a new one starts with initialize.
     if (can_renew_session)
       co_return exchange_result{exchange_result::ending::renew_session, stream_failure("the event stream ended"), {}};
-    if (auto problem = co_await open()) co_return failed(std::move(*problem));
+    if (auto problem = co_await open()) co_return exchange_result::failed(std::move(*problem));
   }
   const auto state = current_;
   outgoing posted = message;
@@ -158,9 +157,9 @@ awaitable<exchange_result> http_sse_channel::exchange(const outgoing& message, c
     co_await changed_.wait_until(deadline);
   if (answered()) co_return exchange_result{};
   if (state->finished)
-    co_return failed(stream_failure("its HTTP+SSE event stream closed, which ends its session; the request was not "
+    co_return exchange_result::failed(stream_failure("its HTTP+SSE event stream closed, which ends its session; the request was not "
                                     "sent again, as it may have run"));
-  co_return failed(upstream_failure{failure_kind::timeout, "no answer on the server's event stream within --request-timeout"});
+  co_return exchange_result::failed(upstream_failure{failure_kind::timeout, "no answer on the server's event stream within --request-timeout"});
 }
 
 }  // namespace awork_mcp

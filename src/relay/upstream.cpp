@@ -21,7 +21,6 @@ bool is_array_text(std::string_view text) {
   return first != std::string_view::npos && text[first] == '[';
 }
 
-exchange_result failed(upstream_failure f) { return {exchange_result::ending::failed, std::move(f), {}}; }
 
 }  // namespace
 
@@ -158,7 +157,7 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
     options.on_written = message.on_written;
     const auto sent_at = std::chrono::steady_clock::now();
     auto sent = co_await client().send(request, options);
-    if (!sent) co_return failed(sent.failure().kind == failure_kind::too_large ? too_large() : std::move(sent.failure()));
+    if (!sent) co_return exchange_result::failed(sent.failure().kind == failure_kind::too_large ? too_large() : std::move(sent.failure()));
     auto& response = **sent;
     const unsigned status = response.status();
     const auto type = response.media_type();
@@ -206,7 +205,7 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
       case reply_action::read_json: {
         exchange_result result;
         result.session_id = response.header("Mcp-Session-Id");
-        if (auto failure = co_await read_json(response, deliver)) co_return failed(std::move(*failure));
+        if (auto failure = co_await read_json(response, deliver)) co_return exchange_result::failed(std::move(*failure));
         co_return result;
       }
       case reply_action::read_stream: {
@@ -230,8 +229,8 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
         credential_rejection rejection{authorization, status, www_authenticate};
         auto renewal = co_await credential_.renew_after_rejection(rejection);
         if (renewal.retry) continue;
-        if (!renewal.problem.empty()) co_return failed({failure_kind::sign_in, renewal.problem});
-        co_return failed(describe_http_status(status, facts.reason, facts.content_type, error_body, {}, trace));
+        if (!renewal.problem.empty()) co_return exchange_result::failed({failure_kind::sign_in, renewal.problem});
+        co_return exchange_result::failed(describe_http_status(status, facts.reason, facts.content_type, error_body, {}, trace));
       }
       case reply_action::wait_and_retry:
         ++used.rate_limit_waits;
@@ -242,7 +241,7 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
         auto redirect = decide_redirect(builder_.target(), status, response.header("Location"), used.redirects,
                                         config_.allow_http);
         ++used.redirects;
-        if (!redirect.follow) co_return failed({failure_kind::redirect, redirect.refusal});
+        if (!redirect.follow) co_return exchange_result::failed({failure_kind::redirect, redirect.refusal});
         spdlog::info("the server moved the endpoint (HTTP {}) to {}; using it for the rest of this run{}", status,
                      redirect.target.display(),
                      redirect.same_origin ? "" : " (another origin: the credential and --header values stay behind)");
@@ -250,7 +249,7 @@ awaitable<exchange_result> upstream::exchange(const outgoing& message, const ses
         continue;
       }
       case reply_action::fail:
-        co_return failed(decision.failure);
+        co_return exchange_result::failed(decision.failure);
     }
   }
 }
@@ -263,10 +262,10 @@ awaitable<exchange_result> upstream::read_stream(http_response& response, const 
   // 2025-11-25: a server may close a stream early after sending an event id, or the connection
   // may break; either way the stream is resumed from the last event id, if it gave one.
   if (!parser.saw_event_id()) {
-    if (end.failure) co_return failed(std::move(*end.failure));
+    if (end.failure) co_return exchange_result::failed(std::move(*end.failure));
     co_return exchange_result{};  // closed without an answer: the caller says so
   }
-  if (end.failure && end.failure->kind == failure_kind::too_large) co_return failed(std::move(*end.failure));
+  if (end.failure && end.failure->kind == failure_kind::too_large) co_return exchange_result::failed(std::move(*end.failure));
   auto why = end.failure.value_or(upstream_failure{failure_kind::stream_ended, "the stream closed before the response"});
   co_return co_await resume_stream(parser, headers, deliver, answered, std::move(why));
 }
@@ -313,7 +312,7 @@ awaitable<exchange_result> upstream::resume_stream(const sse_parser& broken, con
     if (parser.retry()) retry = parser.retry();
   }
   if (answered()) co_return exchange_result{};
-  co_return failed(std::move(why));
+  co_return exchange_result::failed(std::move(why));
 }
 
 awaitable<outcome<std::unique_ptr<http_response>>> upstream::open_stream(const session_headers& headers,

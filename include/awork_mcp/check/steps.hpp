@@ -182,11 +182,11 @@ check_line judge_server(const server_facts& facts);
 /// x-ratelimit-*, ratelimit and ratelimit-* (IETF draft), retry-after; any letter case.
 bool is_rate_limit_header(std::string_view name);
 
-struct rate_limit_facts {
+struct rate_limit_evidence {
   header_list seen;      ///< name and value as they came, the latest value of each name
   bool limited = false;  ///< a reply was HTTP 429
 };
-check_line judge_rate_limits(const rate_limit_facts& facts);
+check_line judge_rate_limits(const rate_limit_evidence& facts);
 /// Adds a reply's rate-limit fields to `seen`: a name seen before takes the newer value in place.
 void note_rate_limit_headers(header_list& seen, const header_list& reply_fields);
 

@@ -19,6 +19,12 @@ inline constexpr std::size_t max_json_depth = 1000;
 /// that read a value out of a message; messages that pass through are never parsed this way.
 boost::json::value parse_json(std::string_view text, boost::system::error_code& ec);
 
+/// The member `key` of a parsed object when it is an object, else null.
+inline const boost::json::object* object_at(const boost::json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value ? value->if_object() : nullptr;
+}
+
 /// The string at `outer`.`inner` of a JSON object text (such as error.message, or
 /// result.protocolVersion), or empty when the text is not such an object.
 std::string nested_string(std::string_view text, std::string_view outer, std::string_view inner);

@@ -22,6 +22,15 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
+/// Without leading and trailing white space, line ends included (a key or secret read from a file
+/// or typed).
+inline std::string trimmed(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  return std::string(s);
+}
+
 /// The start of a long text, for log lines: at most 300 bytes and the total size.
 inline std::string preview(std::string_view text) {
   constexpr std::size_t limit = 300;

@@ -20,6 +20,9 @@
 
 namespace awork_mcp {
 
+/// Whether `host` is an IP address (v4, or v6 without brackets) rather than a name.
+bool is_ip_literal(const std::string& host);
+
 struct http_timeouts {
   /// One budget for resolving, connecting, the proxy tunnel and the TLS handshake together.
   std::chrono::milliseconds connect{std::chrono::seconds(10)};

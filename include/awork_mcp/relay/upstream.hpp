@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace awork_mcp {
@@ -52,6 +53,8 @@ struct exchange_result {
   ending how = ending::done;
   upstream_failure failure;  ///< for failed
   std::string session_id;    ///< the reply's Mcp-Session-Id, if any
+
+  static exchange_result failed(upstream_failure f) { return {ending::failed, std::move(f), {}}; }
 };
 
 /// How a stream being read ended.
