@@ -11,7 +11,7 @@
 # apt's output goes to build/install-deps.log and is shown only when the install fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages=(build-essential cmake g++ libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+packages=(build-essential cmake ninja-build g++ libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
           libssl-dev libspdlog-dev libcli11-dev)
 fuzz_packages=(clang libclang-rt-14-dev)
 for option in "$@"; do
