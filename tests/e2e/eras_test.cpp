@@ -8,6 +8,11 @@
 // one test per feature checks its lines: resources, prompts, progress, elicitation, sampling and
 // list changes. What cannot cross the eras (a legacy server's requests to a 2026-07-28 editor) is
 // checked as the error the editor gets instead.
+//
+// ctest runs every test in a process of its own. So that a cell's scenario still runs once per
+// ctest run, eras_cells.<cell> runs it and writes its report to $AWORK_MCP_ERAS_REPORTS/<cell>.json
+// (a ctest fixture, tests/CMakeLists.txt), and the feature tests read it from there. Without that
+// variable (the binary run by hand) the feature tests run the cell themselves, once per process.
 
 #include "bridge_process.hpp"
 #include "node_peer.hpp"
@@ -15,10 +20,15 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 
 namespace json = boost::json;
+namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using test_support::bridge_process;
 using test_support::node_peer;
@@ -29,6 +39,7 @@ struct client_report {
   std::optional<int> exit_code;
   std::map<std::string, std::string> lines;  // VERSION, ERA, TOOLS, RESULT; the scenario's lines
   std::string stderr_text;  // the client's and the bridge's
+  std::string missing;      // why there is no report at all (a peer that did not start, no report file)
 };
 
 /// Runs modern-client.mjs with the bridge as its server; `mode` pin (2026-07-28) or legacy.
@@ -66,6 +77,61 @@ client_report run_scenario(const std::string& url, const std::string& mode) {
                     "debug");
 }
 
+// ---- a report as a file: what eras_cells writes and the feature tests read --------------------
+
+json::value to_json(const client_report& report) {
+  json::object lines;
+  for (const auto& [key, text] : report.lines) lines[key] = text;
+  json::object out;
+  out["exit_code"] = report.exit_code ? json::value(*report.exit_code) : json::value(nullptr);
+  out["lines"] = std::move(lines);
+  out["stderr"] = report.stderr_text;
+  out["missing"] = report.missing;
+  return out;
+}
+
+/// The report in `path`; one that cannot be read has `missing` set, saying why.
+client_report read_report(const fs::path& path) {
+  client_report report;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    report.missing =
+        "no report at " + path.string() + ": its cell's test (eras_cells.*, the ctest fixture) did not write it";
+    return report;
+  }
+  // A report older than the programs it speaks about is from an earlier build, never this run's.
+  for (const fs::path& program : {fs::path("/proc/self/exe"), fs::path(test_support::bridge_binary())}) {
+    std::error_code ec;
+    const auto file = fs::canonical(program, ec);
+    const auto built = fs::last_write_time(file, ec);
+    if (ec) continue;  // a bridge run another way (AWORK_MCP_BRIDGE_COMMAND) has no such file
+    if (const auto written = fs::last_write_time(path, ec); !ec && written < built) {
+      report.missing = "the report at " + path.string() + " is older than " + file.string() + ": a stale one";
+      return report;
+    }
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    const auto value = json::parse(text.str()).as_object();
+    if (const auto& code = value.at("exit_code"); !code.is_null()) report.exit_code = static_cast<int>(code.as_int64());
+    for (const auto& [key, line] : value.at("lines").as_object()) report.lines[key] = std::string(line.as_string());
+    report.stderr_text = std::string(value.at("stderr").as_string());
+    report.missing = std::string(value.at("missing").as_string());
+  } catch (const std::exception& e) {
+    report = {};
+    report.missing = "the report at " + path.string() + " is not one: " + e.what();
+  }
+  return report;
+}
+
+/// Where the cells' reports go, when ctest runs them as a fixture (AWORK_MCP_ERAS_REPORTS).
+std::optional<fs::path> reports_dir() {
+  const char* dir = std::getenv("AWORK_MCP_ERAS_REPORTS");
+  if (!dir || !*dir) return std::nullopt;
+  return fs::path(dir);
+}
+
 ::testing::AssertionResult contains(const std::string& text, const std::string& part) {
   if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "\"" << text << "\" does not contain \"" << part << "\"";
@@ -85,55 +151,104 @@ std::string text_of(const client_report& report) {
   return std::string(result.at("content").at(0).at("text").as_string());
 }
 
-// Peers start once per suite; one that cannot start fails every test with the reason.
-class eras : public ::testing::Test {
+// The peer servers. Each starts on first use (a feature test that reads its cell's report starts
+// none) and stops with the suite; one that cannot start fails every test that needs it, with the
+// reason.
+enum class peer_kind { legacy, modern_only, dual };
+
+std::unique_ptr<node_peer> start_peer(peer_kind kind) {
+  switch (kind) {
+    case peer_kind::legacy:
+      return std::make_unique<node_peer>("node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+                                         std::vector<std::string>{"streamableHttp"},
+                                         std::map<std::string, std::string>{{"PORT", "{port}"}});
+    case peer_kind::modern_only:
+      return std::make_unique<node_peer>("modern-server.mjs", std::vector<std::string>{"{port}"},
+                                         std::map<std::string, std::string>{{"MODERN_SERVER_LEGACY", "reject"}});
+    case peer_kind::dual:
+      return std::make_unique<node_peer>("modern-server.mjs", std::vector<std::string>{"{port}"});
+  }
+  throw std::logic_error("no such peer");
+}
+
+// The four cells of the matrix: which client meets which server.
+struct cell {
+  const char* name;
+  peer_kind server;
+  const char* mode;  // the client's MODERN_MODE
+};
+constexpr cell legacy_client_legacy_server_cell{"legacy_client_legacy_server", peer_kind::legacy, "legacy"};
+constexpr cell legacy_client_modern_server_cell{"legacy_client_modern_server", peer_kind::modern_only, "legacy"};
+constexpr cell modern_client_legacy_server_cell{"modern_client_legacy_server", peer_kind::legacy, "pin"};
+constexpr cell modern_client_modern_server_cell{"modern_client_modern_server", peer_kind::modern_only, "pin"};
+
+class eras_base : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    try {
-      legacy_ = new node_peer("node_modules/@modelcontextprotocol/server-everything/dist/index.js", {"streamableHttp"},
-                              {{"PORT", "{port}"}});
-      modern_ = new node_peer("modern-server.mjs", {"{port}"}, {{"MODERN_SERVER_LEGACY", "reject"}});
-      dual_ = new node_peer("modern-server.mjs", {"{port}"});
-    } catch (const std::exception& e) {
-      start_error_ = e.what();
-    }
-  }
   static void TearDownTestSuite() {
-    delete legacy_;
-    delete modern_;
-    delete dual_;
-    legacy_ = modern_ = dual_ = nullptr;
-    scenarios_.clear();
-  }
-  void SetUp() override {
-    ASSERT_TRUE(legacy_ && modern_ && dual_) << "a peer server is not running: " << start_error_;
+    peers_.clear();
+    start_errors_.clear();
   }
 
-  // The four cells of the matrix. Each runs its scenario once per test process; every feature's
-  // test reads the same report.
-  static const client_report& legacy_client_legacy_server() { return scenario(legacy_->url(), "legacy"); }
-  static const client_report& legacy_client_modern_server() { return scenario(modern_->url(), "legacy"); }
-  static const client_report& modern_client_legacy_server() { return scenario(legacy_->url(), "pin"); }
-  static const client_report& modern_client_modern_server() { return scenario(modern_->url(), "pin"); }
+  /// Starts the peer `kind` unless it runs already; a failure says why it did not start.
+  static ::testing::AssertionResult running(peer_kind kind) {
+    if (!peers_.contains(kind) && !start_errors_.contains(kind)) {
+      try {
+        peers_.emplace(kind, start_peer(kind));
+      } catch (const std::exception& e) {
+        start_errors_.emplace(kind, e.what());
+      }
+    }
+    if (peers_.contains(kind)) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "a peer server is not running: " << start_errors_.at(kind);
+  }
+  static std::string url(peer_kind kind) { return peers_.at(kind)->url(); }
 
-  static const client_report& scenario(const std::string& url, const std::string& mode) {
-    const auto key = mode + " " + url;
-    auto found = scenarios_.find(key);
-    if (found == scenarios_.end()) found = scenarios_.emplace(key, run_scenario(url, mode)).first;
+  /// Runs the scenario of `c` here, once per test process: every feature's test reads the same
+  /// report.
+  static const client_report& run_here(const cell& c) {
+    auto found = scenarios_.find(c.name);
+    if (found != scenarios_.end()) return found->second;
+    client_report report;
+    if (auto started = running(c.server)) {
+      report = run_scenario(url(c.server), c.mode);
+    } else {
+      report.missing = started.message();
+    }
+    return scenarios_.emplace(c.name, std::move(report)).first->second;
+  }
+
+  /// The report of `c`: its file when ctest ran the cells first, else run here.
+  static const client_report& report_of(const cell& c) {
+    const auto dir = reports_dir();
+    if (!dir) return run_here(c);
+    auto found = read_.find(c.name);
+    if (found == read_.end()) found = read_.emplace(c.name, read_report(*dir / (std::string(c.name) + ".json"))).first;
     return found->second;
   }
 
-  static node_peer* legacy_;
-  static node_peer* modern_;
-  static node_peer* dual_;
-  static std::string start_error_;
-  static std::map<std::string, client_report> scenarios_;
+  static std::map<peer_kind, std::unique_ptr<node_peer>> peers_;
+  static std::map<peer_kind, std::string> start_errors_;
+  static std::map<std::string, client_report> scenarios_;  // run here, kept across suites
+  static std::map<std::string, client_report> read_;       // read from the reports' directory
 };
-node_peer* eras::legacy_ = nullptr;
-node_peer* eras::modern_ = nullptr;
-node_peer* eras::dual_ = nullptr;
-std::string eras::start_error_;
-std::map<std::string, client_report> eras::scenarios_;
+std::map<peer_kind, std::unique_ptr<node_peer>> eras_base::peers_;
+std::map<peer_kind, std::string> eras_base::start_errors_;
+std::map<std::string, client_report> eras_base::scenarios_;
+std::map<std::string, client_report> eras_base::read_;
+
+/// Each cell's scenario, run once: under ctest, the fixture that writes the reports.
+class eras_cells : public eras_base {
+ protected:
+  static void run_cell(const cell& c);
+};
+
+class eras : public eras_base {
+ protected:
+  static const client_report& legacy_client_legacy_server() { return report_of(legacy_client_legacy_server_cell); }
+  static const client_report& legacy_client_modern_server() { return report_of(legacy_client_modern_server_cell); }
+  static const client_report& modern_client_legacy_server() { return report_of(modern_client_legacy_server_cell); }
+  static const client_report& modern_client_modern_server() { return report_of(modern_client_modern_server_cell); }
+};
 
 /// The scenario's line `key`, or a placeholder that names it.
 std::string line(const client_report& report, const std::string& key) {
@@ -143,43 +258,85 @@ std::string line(const client_report& report, const std::string& key) {
 
 /// The scenario connected and ran to its last step; otherwise what the client and the bridge said.
 ::testing::AssertionResult ran(const client_report& report) {
+  if (!report.missing.empty()) return ::testing::AssertionFailure() << "no scenario report: " << report.missing;
   if (report.exit_code == 0 && report.lines.count("LIST_CHANGED")) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "the scenario did not run to its end (exit "
                                        << (report.exit_code ? std::to_string(*report.exit_code) : "none") << "):\n"
                                        << report.stderr_text;
 }
 
+void eras_cells::run_cell(const cell& c) {
+  const auto dir = reports_dir();
+  std::optional<fs::path> path;
+  if (dir) {
+    // This run's report or none: a report left by an earlier run is never read.
+    path = *dir / (std::string(c.name) + ".json");
+    std::error_code ec;
+    fs::remove(*path, ec);
+    ASSERT_FALSE(ec) << "cannot remove the old report " << path->string() << ": " << ec.message();
+    fs::create_directories(*dir, ec);
+    ASSERT_FALSE(ec) << "cannot make " << dir->string() << ": " << ec.message();
+  }
+  const auto& report = run_here(c);
+  if (path) {
+    // Written even when the scenario failed (ctest then runs none of the cell's feature tests):
+    // a feature test run on its own still says what the client and the bridge said.
+    const auto temporary = path->string() + ".partial";
+    {
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      out << json::serialize(to_json(report));
+      ASSERT_TRUE(out.flush()) << "cannot write " << temporary;
+    }
+    std::error_code ec;
+    fs::rename(temporary, *path, ec);
+    ASSERT_FALSE(ec) << "cannot write " << path->string() << ": " << ec.message();
+  }
+  ASSERT_TRUE(ran(report));
+}
+
 }  // namespace
 
+// Before the feature tests, so that a run by hand with AWORK_MCP_ERAS_REPORTS writes the reports
+// before it reads them.
+TEST_F(eras_cells, legacy_client_legacy_server) { run_cell(legacy_client_legacy_server_cell); }
+TEST_F(eras_cells, legacy_client_modern_server) { run_cell(legacy_client_modern_server_cell); }
+TEST_F(eras_cells, modern_client_legacy_server) { run_cell(modern_client_legacy_server_cell); }
+TEST_F(eras_cells, modern_client_modern_server) { run_cell(modern_client_modern_server_cell); }
+
 TEST_F(eras, legacy_client_and_modern_only_server) {
-  auto report = run_client(modern_->url(), "legacy", "echo", R"({"message":"old to new"})");
+  ASSERT_TRUE(running(peer_kind::modern_only));
+  auto report = run_client(url(peer_kind::modern_only), "legacy", "echo", R"({"message":"old to new"})");
   ASSERT_EQ(report.exit_code, 0) << report.stderr_text;
   EXPECT_EQ(report.lines["ERA"], "legacy");
   EXPECT_EQ(text_of(report), "Echo: old to new") << report.lines["RESULT"];
 }
 
 TEST_F(eras, legacy_client_answers_a_modern_servers_input_request) {
-  auto report = run_client(modern_->url(), "legacy", "confirm", "{}");
+  ASSERT_TRUE(running(peer_kind::modern_only));
+  auto report = run_client(url(peer_kind::modern_only), "legacy", "confirm", "{}");
   ASSERT_EQ(report.exit_code, 0) << report.stderr_text;
   EXPECT_EQ(text_of(report), "answered accept") << report.lines["RESULT"];
 }
 
 TEST_F(eras, modern_client_and_modern_server) {
-  auto report = run_client(dual_->url(), "pin", "confirm", "{}");
+  ASSERT_TRUE(running(peer_kind::dual));
+  auto report = run_client(url(peer_kind::dual), "pin", "confirm", "{}");
   ASSERT_EQ(report.exit_code, 0) << report.stderr_text;
   EXPECT_EQ(report.lines["VERSION"], "2026-07-28");
   EXPECT_EQ(text_of(report), "answered accept") << report.lines["RESULT"];
 }
 
 TEST_F(eras, modern_client_and_legacy_server) {
-  auto report = run_client(legacy_->url(), "pin", "echo", R"({"message":"new to old"})");
+  ASSERT_TRUE(running(peer_kind::legacy));
+  auto report = run_client(url(peer_kind::legacy), "pin", "echo", R"({"message":"new to old"})");
   ASSERT_EQ(report.exit_code, 0) << report.stderr_text;
   EXPECT_EQ(report.lines["VERSION"], "2026-07-28");
   EXPECT_EQ(text_of(report), "Echo: new to old") << report.lines["RESULT"];
 }
 
 TEST_F(eras, legacy_client_and_legacy_server) {
-  auto report = run_client(legacy_->url(), "legacy", "echo", R"({"message":"old to old"})");
+  ASSERT_TRUE(running(peer_kind::legacy));
+  auto report = run_client(url(peer_kind::legacy), "legacy", "echo", R"({"message":"old to old"})");
   ASSERT_EQ(report.exit_code, 0) << report.stderr_text;
   EXPECT_EQ(text_of(report), "Echo: old to old") << report.lines["RESULT"];
 }

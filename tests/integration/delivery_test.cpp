@@ -4,7 +4,6 @@
 #include "mcp_fixture.hpp"
 
 #include <csignal>
-#include <thread>
 
 using namespace std::chrono_literals;
 using test_support::sse_event;
@@ -109,7 +108,8 @@ TEST_F(bridge_test, sigterm_never_forwards_a_line_without_its_newline) {
   read_response(2);
   // A complete JSON text, but the editor has not finished the line yet.
   bridge->send_raw(R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"message":"half-line"}}})");
-  std::this_thread::sleep_for(300ms);  // the bridge has read the bytes
+  // The bridge answers nothing to half a line; its sign of having read the bytes is the empty pipe.
+  ASSERT_TRUE(bridge->wait_stdin_read(5s)) << "premise: the bridge read the half line before the signal";
   bridge->signal(SIGTERM);
   EXPECT_EQ(bridge->wait(5s), 0);
   for (const auto& r : server->requests())
@@ -130,10 +130,13 @@ TEST_F(bridge_test, duplicate_id_in_flight_gets_one_answer_per_request) {
   bridge->send(request_line(9, "tools/call", {{"name", "slow"}}));
   ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.body.find("\"slow\"") != std::string::npos; }));
   bridge->send(request_line(9, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "second"}}}}));
-  std::this_thread::sleep_for(300ms);
+  // The bridge takes its stdin in order: once a ping sent after the second 9 is answered, that 9
+  // was handled (and any answer of its own is among `lines`) while the first was still in flight.
+  std::vector<json::value> lines;
+  bridge->send(request_line(8, "ping"));
+  ASSERT_TRUE(read_response(8, 5s, &lines).as_object().contains("result")) << "the bridge hangs";
   release.open();
 
-  std::vector<json::value> lines;
   auto deadline = std::chrono::steady_clock::now() + 4s;
   while (answers_with_id(lines, 9) < 2 && std::chrono::steady_clock::now() < deadline) {
     auto line = bridge->read_line(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));

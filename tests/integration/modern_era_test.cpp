@@ -503,10 +503,28 @@ TEST_F(modern_era_test, a_listen_replaced_by_a_new_one_keeps_its_subscription_an
   EXPECT_EQ(ack_b.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId"), "B");
   EXPECT_EQ(ack_b.at("params").at("notifications").at("resourceSubscriptions"), json::parse(R"(["a://x"])"));
   EXPECT_TRUE(hears_list_change(*bridge, "B")) << "listen B heard nothing; GET streams opened: " << legacy.streams;
-  std::this_thread::sleep_for(500ms);
+
+  // Subscribes and unsubscribes go to the server one at a time, in the order asked: once a probe
+  // listen's own subscribe is acknowledged, an unsubscribe of a://x that A's end asked for
+  // before has reached the server.
+  bridge->send(listen_line("probe", R"({"resourceSubscriptions":["a://probe"]})"));
+  bool probe_acknowledged = false;
+  const auto probe_deadline = std::chrono::steady_clock::now() + 5s;
+  while (!probe_acknowledged && std::chrono::steady_clock::now() < probe_deadline) {
+    auto m = read_json(5s);
+    probe_acknowledged = m.is_object() && m.as_object().contains("method") &&
+                         m.at("method") == "notifications/subscriptions/acknowledged" &&
+                         m.at("params").at("_meta").at("io.modelcontextprotocol/subscriptionId") == "probe";
+  }
+  ASSERT_TRUE(probe_acknowledged) << bridge->stderr_text();
   std::lock_guard lock(legacy.mutex);
   ASSERT_FALSE(legacy.resource_requests.empty());
-  EXPECT_EQ(legacy.resource_requests.back(), "subscribe a://x") << "the server was left unsubscribed from what B listens to";
+  EXPECT_EQ(legacy.resource_requests.back(), "subscribe a://probe") << "premise: the probe's subscribe went last";
+  std::vector<std::string> about_x;
+  std::copy_if(legacy.resource_requests.begin(), legacy.resource_requests.end(), std::back_inserter(about_x),
+               [](const std::string& r) { return r.ends_with(" a://x"); });
+  ASSERT_FALSE(about_x.empty());
+  EXPECT_EQ(about_x.back(), "subscribe a://x") << "the server was left unsubscribed from what B listens to";
 }
 
 // The server restarts under an open listen: its session and GET stream are gone. The next request

@@ -77,9 +77,11 @@ TEST_F(bridge_test, a_spent_budget_holds_the_next_requests_until_its_reset) {
   const auto waited = steady_clock::now() - answered_at;
   ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.body.find("list_changed") != std::string::npos; }));
 
-  // The editor's side: the answers came about a second later, not at once and not much later.
+  // The editor's side: the answers came about a second later, not at once and not much later: a
+  // hold for the whole minute's window would last until --max-retry-wait (10 s). The room above
+  // the second is for a loaded machine.
   EXPECT_GE(waited, 900ms);
-  EXPECT_LT(waited, 2500ms);
+  EXPECT_LT(waited, 3500ms);
   // The server's side: nothing arrived while the budget was spent, everything soon after.
   const auto spent = [&] {
     std::lock_guard lock(mutex);
@@ -90,7 +92,7 @@ TEST_F(bridge_test, a_spent_budget_holds_the_next_requests_until_its_reset) {
     if (r.received <= spent) continue;
     ++after;
     EXPECT_GE(r.received - spent, 990ms) << r.method << " " << r.body;
-    EXPECT_LT(r.received - spent, 2000ms) << r.method << " " << r.body;
+    EXPECT_LT(r.received - spent, 3000ms) << r.method << " " << r.body;
   }
   EXPECT_EQ(after, 3);
 
@@ -128,7 +130,7 @@ TEST_F(bridge_test, a_hold_longer_than_max_retry_wait_ends_at_the_bound) {
     return *spent_at;
   }();
   EXPECT_GE(next.at(0).received - spent, 990ms);  // held...
-  EXPECT_LT(next.at(0).received - spent, 2000ms);  // ...but no longer than --max-retry-wait
+  EXPECT_LT(next.at(0).received - spent, 3000ms);  // ...but no longer than --max-retry-wait, not the 40 s
   bridge->close_stdin();
   bridge->wait();
   EXPECT_NE(bridge->stderr_text().find("then they are sent anyway"), std::string::npos) << bridge->stderr_text();
@@ -169,9 +171,11 @@ TEST_F(bridge_test, rate_limit_429_waits_out_a_retry_after_http_date) {
     EXPECT_TRUE(response.as_object().contains("result")) << format << ": " << response;
     std::lock_guard lock(mutex);
     ASSERT_TRUE(retried_at) << format;
-    // Not before the date (one clock, read by both processes), and not long after it.
+    // Not before the date (one clock, read by both processes), and not long after it. Waiting
+    // whole seconds, the retry comes up to 1 s after the date, by the sub-second phase it was
+    // asked at; a retry that waited the asked delay twice would be >= 2 s late.
     EXPECT_GE(*retried_at - *until, -20ms) << format;
-    EXPECT_LT(*retried_at - *until, 1500ms) << format;
+    EXPECT_LT(*retried_at - *until, 1900ms) << format;
     bridge->close_stdin();
     bridge->wait();
   }

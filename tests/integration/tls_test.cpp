@@ -95,7 +95,10 @@ TEST_F(tls_test, later_connections_resume_the_tls_session) {
   bridge.send(initialize_line(1));
   ASSERT_TRUE(bridge.read_line(std::chrono::seconds(10))) << bridge.stderr_text();
   bridge.send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Requests after `initialized` wait until it is carried: once a ping is answered, the session's
+  // first messages are done and the calls below meet a settled pool of connections.
+  bridge.send(request_line(100, "ping"));
+  ASSERT_TRUE(bridge.read_line(std::chrono::seconds(10))) << bridge.stderr_text();
   constexpr int calls = 6;
   for (int id = 2; id < 2 + calls; ++id)
     bridge.send(request_line(id, "tools/call", {{"name", "slow"}, {"arguments", json::object{}}}));

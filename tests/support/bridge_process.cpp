@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <pty.h>
 #include <termios.h>
 #include <signal.h>
@@ -130,6 +131,7 @@ bridge_process::bridge_process(const options& opts) {
   ::close(out_pipe[1]);
   stdin_fd_ = in_pipe[1];
   stdout_fd_ = out_pipe[0];
+  stdin_is_pipe_ = !opts.stdin_file && !opts.stdin_terminal;
   if (opts.stdin_file) close_stdin();
   if (opts.stdin_terminal) {
     ::close(stdin_fd_);
@@ -206,6 +208,19 @@ std::optional<std::string> bridge_process::read_until(const std::function<bool(c
     if (!line) return std::nullopt;
     if (match(*line)) return line;
     if (skipped) skipped->push_back(*line);
+  }
+}
+
+bool bridge_process::wait_stdin_read(std::chrono::milliseconds timeout) const {
+  if (!stdin_is_pipe_ || stdin_fd_ < 0) return false;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    // Linux answers FIONREAD on either end of a pipe: the bytes written and not yet read.
+    int unread = 0;
+    if (::ioctl(stdin_fd_, FIONREAD, &unread) != 0) return false;
+    if (unread == 0) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    ::usleep(1000);
   }
 }
 

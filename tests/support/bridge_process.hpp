@@ -44,6 +44,10 @@ class bridge_process {
   std::optional<std::string> read_until(const std::function<bool(const std::string&)>& match,
                                         std::chrono::milliseconds timeout = std::chrono::seconds(10),
                                         std::vector<std::string>* skipped = nullptr);
+  /// Waits until the bridge has read every byte written to its stdin pipe (none is left in the
+  /// pipe): proof that it holds them, even a line without its newline, which it answers nothing.
+  /// False on timeout, and for stdin from a file or a terminal.
+  bool wait_stdin_read(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
   void close_stdin();
   void close_stdout();
   void signal(int sig);
@@ -64,6 +68,7 @@ class bridge_process {
   int stdout_fd_ = -1;
   int terminal_fd_ = -1;  // our handle on the pty the bridge reads
   int terminal_flags_before_start_ = -1;
+  bool stdin_is_pipe_ = false;
   std::string stderr_path_;
   std::string buffer_;
   std::optional<int> exit_code_;

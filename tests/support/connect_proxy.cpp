@@ -18,10 +18,17 @@ connect_proxy::connect_proxy(std::string required_authorization, std::chrono::mi
   if (accept_delay.count() > 0) filler_.connect({net::ip::make_address("127.0.0.1"), port_});
   accept_thread_ = std::thread([this, accept_delay] {
     if (accept_delay.count() > 0) {
-      std::this_thread::sleep_for(accept_delay);
+      {
+        std::unique_lock lock(mutex_);
+        accept_delay_changed_.wait(lock, [&] { return accept_delay_started_ || stopping_; });
+        accept_delay_changed_.wait_for(lock, accept_delay, [&] { return stopping_.load(); });
+      }
       tcp::socket filler(io_);  // the only connection in the queue: ours
       boost::system::error_code ec;
       acceptor_.accept(filler, ec);
+      std::lock_guard lock(mutex_);
+      queue_freed_ = true;
+      accept_delay_changed_.notify_all();
     }
     while (!stopping_) {
       tcp::socket client(io_);
@@ -34,8 +41,20 @@ connect_proxy::connect_proxy(std::string required_authorization, std::chrono::mi
   });
 }
 
+void connect_proxy::start_accept_delay() {
+  std::lock_guard lock(mutex_);
+  accept_delay_started_ = true;
+  accept_delay_changed_.notify_all();
+}
+
 connect_proxy::~connect_proxy() {
-  stopping_ = true;
+  {
+    std::unique_lock lock(mutex_);
+    stopping_ = true;
+    accept_delay_changed_.notify_all();
+    // A waker sent into a full queue would have its SYN dropped, and wait a second for nothing.
+    if (filler_.is_open()) accept_delay_changed_.wait(lock, [&] { return queue_freed_; });
+  }
   boost::system::error_code ec;
   tcp::socket waker(io_);
   waker.connect({net::ip::make_address("127.0.0.1"), port_}, ec);
