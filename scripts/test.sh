@@ -1,125 +1,147 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs three stages, each whatever became of the one before:
-#   1. build and run every test with warnings as errors          (preset ci)
-#   2. build and run every test under ASan + UBSan               (preset ci-sanitize)
-#   3. fuzz each parser for AWORK_MCP_FUZZ_SECONDS (default 30)  (scripts/fuzz.sh)
-#   4. build and run every test with clang and libc++, as on macOS (scripts/test-libcxx.sh)
-#   5. build the .deb and .tar.gz, install the .deb in a clean Debian 12 root and use it
-#                                                                 (scripts/test-package.sh)
-#   6. cross-build awork-mcp.exe and run its tests under wine     (scripts/test-windows.sh)
-# and closes with one line per stage and a last line "N passed, M failed" that adds up the tests
-# of every stage (a fuzz target counts as one test; a stage that failed before it could count
-# counts as one failure). It exits non-zero if any stage failed, or if ctest reports a test that
-# did not run (skipped).
-# AWORK_MCP_SKIP_SANITIZE=1 leaves out stage 2; AWORK_MCP_FUZZ_SECONDS=0 leaves out stage 3.
+# The README's test command. Installs what is missing (Debian packages, the Node test peers), then
+# runs stages, each whatever became of the one before:
+#
+#   scripts/test.sh           the everyday loop, what a contributor passes before every commit:
+#     sanitize   one build (GCC, ASan + UBSan, warnings as errors; preset ci-sanitize) and every
+#                unit, integration, end-to-end and conformance test in it
+#     fuzz       every fuzz target for 5 s (scripts/fuzz.sh; clang, ASan + UBSan)
+#
+#   scripts/test.sh --all     the full matrix, what CI runs (.ci/run): the two above, fuzzing at
+#                             full length, and
+#     ci         warnings as errors at -O2 (the warnings only the optimiser finds) without
+#                precompiled headers (a file that misses an #include), every test again (preset ci)
+#     libcxx     clang and libc++, as on macOS, every test again (scripts/test-libcxx.sh)
+#     package    the .deb and .tar.gz, installed and used in a clean Debian 12 root (scripts/test-package.sh)
+#     windows    awork-mcp.exe cross-built, its tests under wine (scripts/test-windows.sh)
+#
+#   scripts/test.sh --only NAME[,NAME...]   just those stages (names as above)
+#
+# AWORK_MCP_FUZZ_SECONDS sets the fuzzing time per target (5, or 30 with --all).
+#
+# Every stage must run exactly the number of tests in `expected` below: a test that silently stops
+# running (a lost registration, a filter that matches less) fails the stage, and so does a skipped
+# one. Adding or removing a test means changing that number in the same commit.
+# The output closes with one line per stage (its time and counts) and "N passed, M failed": tests
+# that ran and passed, and tests that ran and failed (a fuzz target counts as one test; a stage
+# that failed before it could count counts as one failure; a skipped test counts as a failure).
+# Exits non-zero if any stage failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+# How many tests each stage runs: ctest's tests in a build (unit, integration, e2e, conformance,
+# the man page), one per fuzz target, the libc++ stage's ctest tests plus its macOS-branches
+# compile, the package checks, and the gtest tests run under wine.
+declare -A expected=([sanitize]=490 [ci]=490 [fuzz]=8 [libcxx]=491 [package]=9 [windows]=159)
+
+quick=(sanitize fuzz)
+all=(sanitize fuzz ci libcxx package windows)
+stages=("${quick[@]}")
+fuzz_seconds=${AWORK_MCP_FUZZ_SECONDS:-5}
+while (($#)); do
+  case $1 in
+    --all) stages=("${all[@]}"); fuzz_seconds=${AWORK_MCP_FUZZ_SECONDS:-30} ;;
+    --only) shift; IFS=, read -r -a stages <<<"${1:-}" ;;
+    --only=*) IFS=, read -r -a stages <<<"${1#--only=}" ;;
+    -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "test.sh: unknown argument $1 (see scripts/test.sh --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+for s in "${stages[@]}"; do
+  [[ -n ${expected[$s]:-} ]] || { echo "test.sh: no stage named '$s' (one of: ${all[*]})" >&2; exit 2; }
+done
+
 scripts/install-deps.sh --tests || exit 1
 scripts/install-test-peers.sh || exit 1
 jobs=$(nproc)
-fuzz_seconds=${AWORK_MCP_FUZZ_SECONDS:-30}
 mkdir -p build
 
-# A ctest run that passes only if every test ran and passed: ctest counts a skipped test as
-# passing, and a test must never be skipped here.
-run_ctest() {
-  local log=$1; shift
-  ctest "$@" 2>&1 | tee "$log"
-  local status=${PIPESTATUS[0]}
-  if grep -q -E '\((Skipped|Not Run|Disabled)\)$' "$log"; then
-    echo "error: some tests did not run (skipped); a test must fail, never be skipped" | tee -a "$log" >&2
-    return 1
+# ctest_stage PRESET LOG: configures, builds and runs every test of a preset. The log keeps
+# ctest's line per test, which count_tests reads.
+ctest_stage() {
+  local preset=$1 log=$2
+  cmake --preset "$preset" >/dev/null &&
+    cmake --build --preset "$preset" -j"$jobs" &&
+    ctest --preset "$preset" -j"$jobs" 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+
+stage_sanitize() { ctest_stage ci-sanitize build/test-sanitize.log; }
+stage_ci() { ctest_stage ci build/test-ci.log; }
+stage_fuzz() { scripts/fuzz.sh "$fuzz_seconds" 2>&1 | tee build/test-fuzz.log; return "${PIPESTATUS[0]}"; }
+stage_libcxx() { scripts/test-libcxx.sh 2>&1 | tee build/test-libcxx.log; return "${PIPESTATUS[0]}"; }
+stage_package() { scripts/test-package.sh 2>&1 | tee build/test-package.log; return "${PIPESTATUS[0]}"; }
+stage_windows() { scripts/test-windows.sh 2>&1 | tee build/test-windows.log; return "${PIPESTATUS[0]}"; }
+
+# count_tests LOG: sets stage_passed, stage_failed and stage_skipped from a stage's log: ctest's
+# line per test ("Passed", "***Failed", "***Skipped", "***Not Run" ...), else the last line
+# "NAME: P passed, F failed" a stage script prints, else the fuzz summary.
+count_tests() {
+  local log=$1 line
+  stage_passed=0 stage_failed=0 stage_skipped=0
+  if grep -q -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: ' "$log" 2>/dev/null; then
+    local lines
+    lines=$(grep -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: ' "$log")
+    stage_passed=$(grep -c -E ' Passed +[0-9.]+ sec$' <<<"$lines")
+    stage_skipped=$(grep -c -E 'Skipped|Not Run|Disabled' <<<"$lines")
+    stage_failed=$(($(wc -l <<<"$lines") - stage_passed - stage_skipped))
+    return
   fi
-  return "$status"
+  line=$(grep -h -E '^[a-z+.-]+: [0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n1)
+  if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    stage_passed=${BASH_REMATCH[1]}; stage_failed=${BASH_REMATCH[2]}
+    return
+  fi
+  line=$(grep -h -E '^fuzz: ' "$log" 2>/dev/null | tail -n1)
+  if [[ $line =~ ^fuzz:\ ([0-9]+)\ targets\ ran ]]; then
+    stage_passed=${BASH_REMATCH[1]}
+  elif [[ $line =~ ^fuzz:\ ([0-9]+)\ of\ ([0-9]+)\ targets\ crashed ]]; then
+    stage_failed=${BASH_REMATCH[1]}; stage_passed=$((BASH_REMATCH[2] - stage_failed))
+  fi
 }
 
-stage_ci() {
-  cmake --preset ci >/dev/null &&
-    cmake --build --preset ci -j"$jobs" &&
-    run_ctest build/test-ci.log --preset ci -j"$jobs"
-}
-
-stage_sanitize() {
-  cmake --preset ci-sanitize >/dev/null &&
-    cmake --build --preset ci-sanitize -j"$jobs" &&
-    run_ctest build/test-sanitize.log --preset ci-sanitize -j"$jobs"
-}
-
-stage_fuzz() { scripts/fuzz.sh "$fuzz_seconds" 2>&1 | tee build/test-fuzz.log; }
-stage_libcxx() { scripts/test-libcxx.sh 2>&1 | tee build/test-libcxx.log; }
-stage_package() { scripts/test-package.sh 2>&1 | tee build/test-package.log; }
-stage_windows() { scripts/test-windows.sh 2>&1 | tee build/test-windows.log; }
-
-names=()
 results=()
 passed=0
 failed=0
-stage_failed=0
-# Adds a stage's test counts from its log: the line "NAME: P passed, F failed" a stage script
-# prints last, else ctest's "... N tests failed out of T", else the fuzz summary.
-count_tests() {
-  local log=$1 ok=$2 line p f
-  line=$(grep -h -E '^[a-z+.-]+: [0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n1)
-  if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-    p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}
-  else
-    line=$(grep -h -E 'tests failed out of [0-9]+' "$log" 2>/dev/null | tail -n1)
-    if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
-      f=${BASH_REMATCH[1]}; p=$((BASH_REMATCH[2] - f))
-    else
-      line=$(grep -h -E '^fuzz: ' "$log" 2>/dev/null | tail -n1)
-      if [[ $line =~ ^fuzz:\ ([0-9]+)\ targets\ ran ]]; then
-        p=${BASH_REMATCH[1]}; f=0
-      elif [[ $line =~ ^fuzz:\ ([0-9]+)\ of\ ([0-9]+)\ targets\ crashed ]]; then
-        f=${BASH_REMATCH[1]}; p=$((BASH_REMATCH[2] - f))
-      else
-        p=0; f=0
-      fi
-    fi
-  fi
-  if [[ $ok != 0 && $f == 0 ]]; then f=1; fi  # failed before it could count
-  passed=$((passed + p))
-  failed=$((failed + f))
-}
-# run_stage NAME DETAIL-LOG DETAIL-PATTERN FUNCTION: runs it, times it, records one summary line.
+stage_failed_any=0
+# run_stage NAME: runs stage_NAME, times it, checks its count against `expected`, records a line.
 run_stage() {
-  local name=$1 log=$2 pattern=$3 fn=$4 start=$SECONDS status detail
-  echo "== $name"
+  local name=$1 log=build/test-$1.log start=$SECONDS status problem=""
+  echo
+  echo "== stage $name"
   rm -f "$log"
-  "$fn"
+  "stage_$name"
   status=$?
   local took=$((SECONDS - start))
-  detail=$(grep -h -E "$pattern" "$log" 2>/dev/null | tail -n1)
-  count_tests "$log" "$status"
-  if ((status == 0)); then
-    results+=("$(printf '%-26s passed  %3dm%02ds  %s' "$name" $((took / 60)) $((took % 60)) "$detail")")
-  else
-    stage_failed=1
-    results+=("$(printf '%-26s FAILED  %3dm%02ds  %s' "$name" $((took / 60)) $((took % 60)) "${detail:-(see the output above)}")")
+  count_tests "$log"
+  local ran=$((stage_passed + stage_failed + stage_skipped))
+  if ((stage_skipped > 0)); then
+    problem="$stage_skipped did not run (skipped); a test must fail, never be skipped"
+    stage_failed=$((stage_failed + stage_skipped))
+  elif ((status == 0 && ran != ${expected[$name]})); then
+    problem="$ran tests ran, expected exactly ${expected[$name]} (scripts/test.sh: expected)"
   fi
+  if ((status != 0 && stage_failed == 0)); then stage_failed=1; fi  # failed before it could count
+  passed=$((passed + stage_passed))
+  failed=$((failed + stage_failed))
+  local verdict=passed
+  if ((status != 0)) || [[ -n $problem ]]; then
+    verdict=FAILED
+    stage_failed_any=1
+    [[ -n $problem ]] && echo "test.sh: stage $name: $problem" >&2
+  fi
+  results+=("$(printf '%-9s %-6s %3dm%02ds  %4d passed, %d failed%s' "$name" "$verdict" $((took / 60)) $((took % 60)) \
+    "$stage_passed" "$stage_failed" "${problem:+  ($problem)}")")
 }
-skip_stage() { results+=("$(printf '%-26s left out (%s)' "$1" "$2")"); }
 
-ctest_total='tests passed, [0-9]+ tests failed out of|did not run \(skipped\)'
-run_stage "warnings as errors" build/test-ci.log "$ctest_total" stage_ci
-if [[ ${AWORK_MCP_SKIP_SANITIZE:-0} != 1 ]]; then
-  run_stage "ASan + UBSan" build/test-sanitize.log "$ctest_total" stage_sanitize
-else
-  skip_stage "ASan + UBSan" "AWORK_MCP_SKIP_SANITIZE=1"
-fi
-if [[ $fuzz_seconds != 0 ]]; then
-  run_stage "fuzz (${fuzz_seconds}s per target)" build/test-fuzz.log '^fuzz: ' stage_fuzz
-else
-  skip_stage "fuzz" "AWORK_MCP_FUZZ_SECONDS=0"
-fi
-
-run_stage "clang + libc++ (macOS)" build/test-libcxx.log '^libc\+\+: [0-9]+ passed' stage_libcxx
-run_stage "Linux packages" build/test-package.log '^package: [0-9]+ passed' stage_package
-run_stage "Windows under wine" build/test-windows.log '^windows: [0-9]+ passed' stage_windows
+total_start=$SECONDS
+for s in "${stages[@]}"; do run_stage "$s"; done
+took=$((SECONDS - total_start))
 
 echo
-echo "== summary"
+echo "== summary ($((took / 60))m$((took % 60))s; stages: ${stages[*]})"
 printf '%s\n' "${results[@]}"
 echo "$passed passed, $failed failed"
-((failed == 0 && stage_failed == 0))
+((failed == 0 && stage_failed_any == 0))
