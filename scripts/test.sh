@@ -9,8 +9,9 @@
 #
 #   scripts/test.sh --all     the full matrix, what CI runs (.ci/run): the two above, fuzzing at
 #                             full length, and
-#     ci         warnings as errors at -O2 (the warnings only the optimiser finds) without
-#                precompiled headers (a file that misses an #include), every test again (preset ci)
+#     ci         warnings as errors at -O2 (the warnings only the optimiser finds), file by file
+#                rather than in unity batches (a file that misses an #include, a name two files
+#                define), every test again (preset ci)
 #     libcxx     clang and libc++, as on macOS, every test again (scripts/test-libcxx.sh)
 #     package    the .deb and .tar.gz, installed and used in a clean Debian 12 root (scripts/test-package.sh)
 #     windows    awork-mcp.exe cross-built, its tests under wine (scripts/test-windows.sh)
