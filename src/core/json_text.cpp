@@ -23,6 +23,9 @@ std::string nested_string(std::string_view text, std::string_view outer, std::st
 }
 
 void fold_onto_one_line(std::string& text) {
+  // Nearly every reply is on one line already: two memchr scans find that out at memory speed,
+  // where the replacing loop looks at every byte (a 5 MB result under ASan: 40 ms of the relay).
+  if (text.find('\n') == std::string::npos && text.find('\r') == std::string::npos) return;
   std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
 }
 
