@@ -3,8 +3,9 @@
 
 #include "mcp_fixture.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
-
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -28,8 +29,24 @@ std::size_t peak_rss_bytes(pid_t pid) {
   return 0;
 }
 
-// A large result text, different for every id, so that a mixed-up or damaged answer shows.
+// A large result text, different for every id, so that a mixed-up or damaged answer shows: a
+// 26-byte cycle that starts at another letter for every id.
 char text_byte(long long id, std::size_t i) { return static_cast<char>('a' + (i * 7 + static_cast<std::size_t>(id)) % 26); }
+
+// `size` bytes of id's text from `offset` on, made by copying the cycle (byte by byte, the 200 MB
+// these tests make and check cost seconds of CPU under ASan).
+std::string result_text(long long id, std::size_t offset, std::size_t size) {
+  std::string text;
+  text.reserve(size + 26);
+  for (std::size_t i = 0; i < 26; ++i) text.push_back(text_byte(id, offset + i));
+  while (text.size() < size) text.append(text.data(), std::min(text.size(), size - text.size()));
+  text.resize(size);
+  return text;
+}
+
+// Bytes of large results the server has written so far (its writes stop when the bridge stops
+// reading).
+std::atomic<std::size_t> large_bytes_written{0};
 
 // Answers with a JSON result whose text is `size` bytes, written in pieces with a known length
 // (the server never holds the whole body).
@@ -38,13 +55,11 @@ void answer_large(server_reply& reply, long long id, std::size_t size) {
   const std::string suffix = "\"}]}}";
   reply.write_raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                   std::to_string(prefix.size() + size + suffix.size()) + "\r\n\r\n" + prefix);
-  std::string piece;
   for (std::size_t done = 0; done < size && !reply.closed();) {
-    std::size_t n = std::min<std::size_t>(64 * 1024, size - done);
-    piece.resize(n);
-    for (std::size_t i = 0; i < n; ++i) piece[i] = text_byte(id, done + i);
-    reply.write_raw(piece);
+    const std::size_t n = std::min<std::size_t>(64 * 1024, size - done);
+    reply.write_raw(result_text(id, done, n));
     done += n;
+    large_bytes_written += n;
   }
   reply.write_raw(suffix);
 }
@@ -68,9 +83,27 @@ class stalled_reader_test : public bridge_test {
 
 void stalled_reader_test::expect_bounded_memory_with_a_stalled_reader() {
   constexpr int calls = 40;
+  large_bytes_written = 0;
   for (int i = 0; i < calls; ++i) bridge->send(request_line(100 + i, "tools/call", {{"name", "big"}}));
-  // The editor is busy: nobody reads stdout for a while.
-  std::this_thread::sleep_for(8s);
+  // The editor is busy: nobody reads stdout. Wait until the bridge has taken all it will take: the
+  // server's writes have stood still for a second (back-pressure reached it), or every result
+  // was written (the bridge holds them all: the peak shows it). At most 8 s.
+  const auto started = std::chrono::steady_clock::now();
+  auto last_progress = started;
+  for (std::size_t seen_written = 0;;) {
+    std::this_thread::sleep_for(100ms);
+    const auto now = std::chrono::steady_clock::now();
+    const std::size_t written = large_bytes_written;
+    if (written >= calls * large_result_bytes || now - started >= 8s) break;
+    if (written != seen_written) {
+      seen_written = written;
+      last_progress = now;
+    } else if (now - last_progress >= 1s) {
+      break;
+    }
+  }
+  std::printf("the server wrote %zu MB of %zu MB before it stalled\n", large_bytes_written.load() >> 20,
+              (calls * large_result_bytes) >> 20);
   const auto peak = peak_rss_bytes(bridge->pid());
   ASSERT_GT(peak, 0u) << "cannot read VmHWM of the bridge";
   std::printf("peak RSS of the bridge with a stalled reader: %zu MB\n", peak >> 20);
@@ -87,10 +120,11 @@ void stalled_reader_test::expect_bounded_memory_with_a_stalled_reader() {
     EXPECT_TRUE(seen.insert(id).second) << "id " << id << " answered twice";
     const auto& text = v.at("result").at("content").at(0).at("text").as_string();
     ASSERT_EQ(text.size(), large_result_bytes) << "id " << id;
-    std::size_t bad = 0;
-    for (std::size_t k = 0; k < text.size(); ++k)
-      if (text[k] != text_byte(id, k)) ++bad;
-    EXPECT_EQ(bad, 0u) << "id " << id << " has damaged bytes";
+    const auto expected = result_text(id, 0, large_result_bytes);
+    if (const std::string_view got(text.data(), text.size()); got != expected) {
+      const auto damaged = std::mismatch(got.begin(), got.end(), expected.begin()).first - got.begin();
+      ADD_FAILURE() << "id " << id << " has damaged bytes from offset " << damaged;
+    }
   }
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(calls));
 }

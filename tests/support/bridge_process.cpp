@@ -181,11 +181,14 @@ void bridge_process::send_raw(std::string_view data) {
 std::optional<std::string> bridge_process::read_line(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (auto newline = buffer_.find('\n'); newline != std::string::npos) {
+    // Only the bytes not looked at yet: a line of megabytes arrives in many reads.
+    if (auto newline = buffer_.find('\n', scanned_); newline != std::string::npos) {
       auto line = buffer_.substr(0, newline);
       buffer_.erase(0, newline + 1);
+      scanned_ = 0;
       return line;
     }
+    scanned_ = buffer_.size();
     if (stdout_fd_ < 0) return std::nullopt;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;

@@ -71,6 +71,7 @@ class bridge_process {
   bool stdin_is_pipe_ = false;
   std::string stderr_path_;
   std::string buffer_;
+  std::size_t scanned_ = 0;  // how much of buffer_ holds no newline
   std::optional<int> exit_code_;
   /// A configuration directory of its own unless the test gives one (AWORK_MCP_CONFIG_DIR): what
   /// one bridge remembers (eras, sign-ins) must not change how the next test's bridge behaves,
