@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in fuzz/ (clang, ASan + UBSan; preset `fuzz`, in build/fuzz) and
-# runs each for SECONDS (default 30), starting from the seed corpus in fuzz/corpus/<target>.
-# Fails if any target crashes. Usage: scripts/fuzz.sh [SECONDS]
+# runs each for SECONDS (default 30; as many at once as there are cores), starting from the seed
+# corpus in fuzz/corpus/<target>. Fails if any target crashes. Usage: scripts/fuzz.sh [SECONDS]
 #
 # The runs work on a copy of the seeds (build/fuzz/corpus/<target>, kept between runs, so that
 # what one run learns helps the next); nothing is written into the repository. A crashing input
@@ -23,18 +23,34 @@ cmake --build --preset fuzz -j"$(nproc)" >build/fuzz/build.log 2>&1 || { cat bui
 # A smaller quarantine than ASan's 256 MB default: the machine is shared.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:quarantine_size_mb=64}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# run_target TARGET: one target's run; its exit status is the fuzzer's.
+run_target() {
+  local t=$1 corpus=build/fuzz/corpus/$1 artifacts=build/fuzz/artifacts/$1
+  mkdir -p "$corpus" "$artifacts"
+  cp -p fuzz/corpus/"$t"/* "$corpus"/
+  build/fuzz/fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "$corpus" >build/fuzz/"$t".log 2>&1
+}
+
+# Each target is one process on one core, and runs for a fixed time: as many at once as there
+# are cores (the same fuzzing per target, in half the time on two cores).
+jobs=$(nproc)
+declare -A pids=()
+for t in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  echo "== fuzz: $t for ${seconds}s"
+  run_target "$t" &
+  pids[$t]=$!
+done
+
 failed=()
 summary=()
 for t in "${targets[@]}"; do
+  status=0
+  wait "${pids[$t]}" || status=$?
+  log=build/fuzz/$t.log
   corpus=build/fuzz/corpus/$t
   artifacts=build/fuzz/artifacts/$t
-  log=build/fuzz/$t.log
-  mkdir -p "$corpus" "$artifacts"
-  cp -p fuzz/corpus/"$t"/* "$corpus"/
-  echo "== fuzz: $t for ${seconds}s"
-  status=0
-  build/fuzz/fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1 | cut -d' ' -f2 || true)
   if ((status != 0)); then
