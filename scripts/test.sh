@@ -3,15 +3,15 @@
 # runs stages, each whatever became of the one before:
 #
 #   scripts/test.sh           the everyday loop, what a contributor passes before every commit:
-#     sanitize   one build (GCC, ASan + UBSan, warnings as errors; preset ci-sanitize) and every
+#     sanitize   one build (clang, ASan + UBSan, warnings as errors; preset ci-sanitize) and every
 #                unit, integration, end-to-end and conformance test in it
 #     fuzz       every fuzz target for 5 s (scripts/fuzz.sh; clang, ASan + UBSan)
 #
 #   scripts/test.sh --all     the full matrix, what CI runs (.ci/run): the two above, fuzzing at
 #                             full length, and
-#     ci         warnings as errors at -O2 (the warnings only the optimiser finds), file by file
-#                rather than in unity batches (a file that misses an #include, a name two files
-#                define), every test again (preset ci)
+#     ci         GCC (the packages' compiler) with its warnings as errors at -O2 (the warnings only
+#                the optimiser finds), file by file rather than in unity batches (a file that misses
+#                an #include, a name two files define), every test again (preset ci)
 #     libcxx     clang and libc++, as on macOS, every test again (scripts/test-libcxx.sh)
 #     package    the .deb and .tar.gz, installed and used in a clean Debian 12 root (scripts/test-package.sh)
 #     windows    awork-mcp.exe cross-built, its tests under wine (scripts/test-windows.sh)
@@ -60,12 +60,13 @@ jobs=$(nproc)
 mkdir -p build
 
 # ctest_stage PRESET LOG: configures, builds and runs every test of a preset. The log keeps
-# ctest's line per test, which count_tests reads.
+# ctest's line per test, which count_tests reads. Two tests a core: most of them wait on a bridge,
+# a server or Node much of the time (the sanitize stage's ctest: 199 s at -j2, 176 s at -j4).
 ctest_stage() {
   local preset=$1 log=$2
   cmake --preset "$preset" >/dev/null &&
     cmake --build --preset "$preset" -j"$jobs" &&
-    ctest --preset "$preset" -j"$jobs" 2>&1 | tee "$log"
+    ctest --preset "$preset" -j"$((2 * jobs))" 2>&1 | tee "$log"
   return "${PIPESTATUS[0]}"
 }
 
