@@ -34,10 +34,10 @@ run_target() {
 
 # Each target is one process on one core, and runs for a fixed time: as many at once as there
 # are cores (the same fuzzing per target, in half the time on two cores).
-jobs=$(nproc)
+at_once=$(nproc)
 declare -A pids=()
 for t in "${targets[@]}"; do
-  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  while (($(jobs -rp | wc -l) >= at_once)); do wait -n || true; done
   echo "== fuzz: $t for ${seconds}s"
   run_target "$t" &
   pids[$t]=$!

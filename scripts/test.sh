@@ -61,7 +61,7 @@ mkdir -p build
 
 # ctest_stage PRESET LOG: configures, builds and runs every test of a preset. The log keeps
 # ctest's line per test, which count_tests reads. Two tests a core: most of them wait on a bridge,
-# a server or Node much of the time (the sanitize stage's ctest: 199 s at -j2, 176 s at -j4).
+# a server or Node much of the time (the sanitize stage's ctest: 184 s at -j2, 147 s at -j4).
 ctest_stage() {
   local preset=$1 log=$2
   cmake --preset "$preset" >/dev/null &&
