@@ -31,6 +31,7 @@ check_result run_check(std::vector<std::string> args, std::map<std::string, std:
   opts.env = std::move(env);
   const auto start = std::chrono::steady_clock::now();
   bridge_process process(opts);
+  process.expect_any_exit();  // returned in check_result: the caller asserts it
   check_result result;
   while (auto line = process.read_line(30s)) result.out += *line + "\n";
   result.exit_code = process.wait(30s);

@@ -77,6 +77,7 @@ TEST_F(bridge_test, headers_without_spaces_from_the_environment_and_from_a_file)
 
 TEST_F(bridge_test, a_header_naming_an_unset_variable_stops_the_start_with_its_name) {
   start_bridge({"--header=Authorization:Bearer ${NOT_SET_ANYWHERE}"});
+  bridge->expect_exit(2);
   EXPECT_EQ(bridge->wait(5s), 2);
   EXPECT_NE(bridge->stderr_text().find("${NOT_SET_ANYWHERE}, which is not set"), std::string::npos) << bridge->stderr_text();
 }

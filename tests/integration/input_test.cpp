@@ -99,6 +99,7 @@ TEST_F(bridge_test, without_a_key_or_sign_in_status_says_how_to_sign_in) {
   ASSERT_TRUE(line) << bridge->stderr_text();
   if (line->ends_with('\r')) line->pop_back();  // the Windows program's text-mode stdout
   EXPECT_EQ(*line, "Not signed in to https://api.awork.com/api/v1/mcp (run `awork-mcp login`).");
+  bridge->expect_exit(1);
   EXPECT_EQ(bridge->wait(5s), 1);
 }
 

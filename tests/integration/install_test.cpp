@@ -64,6 +64,7 @@ class install_test : public ::testing::Test {
     opts.env = env;
     for (auto& [k, v] : extra_env) opts.env[k] = v;
     bridge_process bridge(opts);
+    bridge.expect_any_exit();  // returned in run_result: the caller asserts it
     bridge.close_stdin();
     run_result r;
     while (auto line = bridge.read_line(10s)) r.out += *line + "\n";

@@ -293,6 +293,7 @@ class oauth_test : public bridge_test {
     opts.args.insert(opts.args.end(), extra.begin(), extra.end());
     opts.env = env;
     bridge_process process(opts);
+    process.expect_any_exit();  // returned in command_result: the caller asserts it
     if (complete_browser) {
       auto url = printed_url(process, base());
       EXPECT_TRUE(url) << "no sign-in URL printed; stderr:\n" << process.stderr_text();

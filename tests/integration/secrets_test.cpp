@@ -31,6 +31,7 @@ TEST_F(bridge_test, malformed_proxy_url_fails_without_echoing_its_password) {
   bridge_process::options opts;
   opts.args = {"--url", server->url(), "--proxy", "http://user:Pa55word@[bad"};
   bridge = std::make_unique<bridge_process>(opts);
+  bridge->expect_exit(2);  // a usage error
   auto code = bridge->wait(5s);
   ASSERT_TRUE(code) << "the bridge started with a malformed --proxy";
   EXPECT_NE(*code, 0);

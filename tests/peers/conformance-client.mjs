@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { watchBridge } from './bridge-outcome.mjs';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const args = process.argv.slice(2);
@@ -57,8 +58,9 @@ const transport = new StdioClientTransport({
   command: bridge,
   args: bridgeArgs,
   env,
-  stderr: 'inherit',
+  stderr: 'pipe',
 });
+const bridgeOutcome = watchBridge(transport);
 const client = new Client(
   { name: 'awork-mcp-conformance-client', version: '1.0.0' },
   { capabilities: { elicitation: { form: { applyDefaults: true } } } },
@@ -146,8 +148,10 @@ try {
     if (result.isError) throw new Error(`${name} failed`);
   }
   await client.close();
+  const problem = await bridgeOutcome.problem();
+  if (problem) console.error(`[client] ${scenario} failed: ${problem}`);
   cleanUp();
-  process.exit(0);
+  process.exit(problem ? 1 : 0);
 } catch (error) {
   console.error(`[client] ${scenario} failed: ${error?.stack ?? error}`);
   await client.close().catch(() => {});

@@ -10,7 +10,8 @@
 //   ERA <modern|legacy>
 //   TOOLS <comma-separated tool names>
 //   RESULT <tool result as one line of JSON>
-// on stdout and exits 0; on any failure prints the error on stderr and exits 1.
+// on stdout and exits 0; on any failure (the bridge ending badly included: bridge-outcome.mjs)
+// prints the error on stderr and exits 1.
 //
 // Environment:
 //   MODERN_TOOL        tool to call (default "echo")
@@ -45,6 +46,7 @@
 //                      "sampled by the test client")
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { watchBridge } from './bridge-outcome.mjs';
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
@@ -76,7 +78,8 @@ const Transport = process.env.MODERN_PROBE === 'inplace' ? InPlaceStdioClientTra
 
 const env = {};
 for (const [k, v] of Object.entries(process.env)) if (typeof v === 'string') env[k] = v;
-const transport = new Transport({ command, args, env, stderr: 'inherit' });
+const transport = new Transport({ command, args, env, stderr: 'pipe' });
+const bridgeOutcome = watchBridge(transport);
 // Progress is counted on the wire, as the bridge delivers it. The SDK settles a response as soon
 // as it reads it but runs notification handlers a microtask later, so progress read in the same
 // chunk as the result reaches `onprogress` after the call is over ("unknown token") and is lost.
@@ -263,5 +266,10 @@ try {
     await client.close();
 } catch {
     /* ignore */
+}
+const problem = await bridgeOutcome.problem();
+if (problem) {
+    console.error(`[modern-client] error: ${problem}`);
+    code = 1;
 }
 process.exit(code);

@@ -1,5 +1,9 @@
 #include "bridge_process.hpp"
 
+#include "bridge_ending.hpp"
+
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -50,7 +54,7 @@ std::string temp_dir::file(std::string_view name, std::string_view content) cons
   return full;
 }
 
-bridge_process::bridge_process(const options& opts) {
+bridge_process::bridge_process(const options& opts) : exit_grace_(opts.exit_grace) {
   // A bridge that died early must fail the test that writes to it, not kill the whole test
   // binary with SIGPIPE (which loses every later test's result).
   ::signal(SIGPIPE, SIG_IGN);
@@ -142,14 +146,18 @@ bridge_process::bridge_process(const options& opts) {
 bridge_process::~bridge_process() {
   kill_intermediate();
   close_stdin();
+  bool killed = false;
   if (!exit_code_ && pid_ > 0) {
-    if (!wait(std::chrono::seconds(20))) {
+    if (!wait(exit_grace_)) {
       ::kill(pid_, SIGKILL);
+      killed = true;
       wait(std::chrono::seconds(5));
     }
   }
   close_stdout();
   if (terminal_fd_ >= 0) ::close(terminal_fd_);
+  for (const auto& problem : ending_problems({exit_code_, killed, expected_exits_, stderr_text()}))
+    ADD_FAILURE() << "bridge pid " << pid_ << ": " << problem;
   ::unlink(stderr_path_.c_str());
 }
 

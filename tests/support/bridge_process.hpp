@@ -25,9 +25,14 @@ class bridge_process {
     /// only waits; kill_intermediate() then orphans the bridge. The test process becomes a child
     /// subreaper, so the orphaned bridge is re-parented to it and wait() still works.
     bool through_intermediate = false;
+    /// How long the destructor waits for an exit once stdin is closed, before SIGKILL.
+    std::chrono::milliseconds exit_grace = std::chrono::seconds(20);
   };
 
   explicit bridge_process(const options& opts);
+  /// Closes stdin and waits for the exit (options::exit_grace, then SIGKILL), and fails the running test on a
+  /// sanitizer report in stderr, on an exit code it did not expect (see expect_exit) and on a
+  /// bridge that did not exit on its own.
   ~bridge_process();
   bridge_process(const bridge_process&) = delete;
   bridge_process& operator=(const bridge_process&) = delete;
@@ -53,6 +58,10 @@ class bridge_process {
   void signal(int sig);
   /// Waits for exit; returns the exit code (128+signal if killed), or nullopt on timeout.
   std::optional<int> wait(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// The test expects the bridge to end with this code, not 0 (128+N: killed by signal N).
+  void expect_exit(int code) { expected_exits_ = {code}; }
+  /// For a helper that returns the exit code to a caller that asserts it.
+  void expect_any_exit() { expected_exits_.clear(); }
   /// Everything the bridge wrote to stderr so far.
   std::string stderr_text() const;
   pid_t pid() const { return pid_; }
@@ -73,6 +82,8 @@ class bridge_process {
   std::string buffer_;
   std::size_t scanned_ = 0;  // how much of buffer_ holds no newline
   std::optional<int> exit_code_;
+  std::vector<int> expected_exits_{0};
+  std::chrono::milliseconds exit_grace_;
   /// A configuration directory of its own unless the test gives one (AWORK_MCP_CONFIG_DIR): what
   /// one bridge remembers (eras, sign-ins) must not change how the next test's bridge behaves,
   /// and no test may touch the user's own.

@@ -199,6 +199,7 @@ TEST_F(bridge_test, bridge_exits_promptly_when_its_windows_parent_dies_mid_call)
   bridge->send(request_line(2, "tools/call", {{"name", "slow"}}));
   ASSERT_TRUE(server->wait_for([](const recorded_request& r) { return r.body.find("tools/call") != std::string::npos; }));
   auto killed = std::chrono::steady_clock::now();
+  bridge->expect_exit(128 + SIGKILL);  // the process started is wine's cmd.exe, killed here
   bridge->signal(SIGKILL);  // cmd.exe, the editor, crashed
   auto line = bridge->read_line(5s);  // the end of stdout: the bridge exited
   auto took = std::chrono::steady_clock::now() - killed;
