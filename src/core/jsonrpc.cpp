@@ -35,6 +35,7 @@ struct message_fields {
   bool has_id = false;
   bool id_valid = false;
   json::value id;
+  std::string id_text;  // a number refused as an id, as written
   bool has_method = false;
   bool method_is_string = false;
   std::string method;
@@ -60,10 +61,22 @@ struct scan_handler {
   std::string key;
   bool key_pending = false;  // a member of a message object awaits its value
   std::string text;          // a string value being collected for a member we care about
+  std::string number_text;   // the id's number as written, collected part by part
+  // For id_scanner: keys and strings longer than this are not kept (memory stays bounded however
+  // long the line); such an id is not usable.
+  bool bounded = false;
+  static constexpr std::size_t kept_text_limit = 4096;
+  bool text_overflow = false;
 
   int message_depth() const { return top_is_array ? 2 : 1; }
   bool at_member() const { return key_pending && depth == message_depth(); }
   bool wants_text() const { return at_member() && (key == "jsonrpc" || key == "method" || key == "id"); }
+  // Appends a part to a kept string unless that would pass the limit (bounded mode).
+  bool keep(std::string& into, sv part) {
+    if (bounded && into.size() + part.size() > kept_text_limit) return false;
+    into.append(part.data(), part.size());
+    return true;
+  }
 
   // A member value of a message object began (containers) or was read whole (scalars).
   void member(value_type type, const json::value* scalar) {
@@ -75,11 +88,14 @@ struct scan_handler {
     } else if (key == "id") {
       m.has_id = true;
       // A number beyond a double's range (1e400) cannot be written back as JSON: not a usable id.
-      m.id_valid = type == value_type::string || type == value_type::null ||
-                   (type == value_type::number && scalar && !(scalar->is_double() && !std::isfinite(scalar->get_double())));
-      if (type == value_type::string)
+      // Any other number that is not a 64-bit integer (1.5, 1e3, 2^64) keeps its text: a request
+      // with such an id is refused (classify_fields), in the client's own spelling.
+      const bool finite = type == value_type::number && scalar && !(scalar->is_double() && !std::isfinite(scalar->get_double()));
+      m.id_valid = (type == value_type::string && !text_overflow) || type == value_type::null || finite;
+      if (finite && scalar->is_double()) m.id_text = number_text;
+      if (type == value_type::string && !text_overflow)
         m.id = json::string(text);
-      else if (type == value_type::number && scalar)
+      else if (finite)
         m.id = *scalar;
       else
         m.id = nullptr;
@@ -131,7 +147,7 @@ struct scan_handler {
   bool on_key_part(sv s, std::size_t n, error_code&) {
     if (depth == message_depth()) {
       if (n == s.size()) key.clear();
-      key.append(s.data(), s.size());
+      if (!keep(key, s)) key = "\x01";  // too long to be a member that matters; it matches none
     }
     return true;
   }
@@ -142,8 +158,11 @@ struct scan_handler {
   }
   bool on_string_part(sv s, std::size_t n, error_code&) {
     if (wants_text()) {
-      if (n == s.size()) text.clear();
-      text.append(s.data(), s.size());
+      if (n == s.size()) {
+        text.clear();
+        text_overflow = false;
+      }
+      if (!text_overflow && !keep(text, s)) text_overflow = true;
     }
     return true;
   }
@@ -152,27 +171,33 @@ struct scan_handler {
     value_begins(value_type::string);
     return true;
   }
-  bool on_number_part(sv, error_code&) { return true; }
+  bool is_id() const { return at_member() && key == "id"; }
+  bool on_number_part(sv s, error_code&) {
+    if (is_id()) (void)keep(number_text, s);
+    return true;
+  }
   // Numbers become json::values only where they are an id.
   template <class Number>
-  void number(Number n) {
-    if (at_member() && key == "id") {
+  void number(Number n, sv last_part) {
+    if (is_id()) {
+      (void)keep(number_text, last_part);
       const json::value id(n);
       value_begins(value_type::number, &id);
+      number_text.clear();
     } else {
       value_begins(value_type::number);
     }
   }
-  bool on_int64(std::int64_t i, sv, error_code&) {
-    number(i);
+  bool on_int64(std::int64_t i, sv s, error_code&) {
+    number(i, s);
     return true;
   }
-  bool on_uint64(std::uint64_t u, sv, error_code&) {
-    number(u);
+  bool on_uint64(std::uint64_t u, sv s, error_code&) {
+    number(u, s);
     return true;
   }
-  bool on_double(double d, sv, error_code&) {
-    number(d);
+  bool on_double(double d, sv s, error_code&) {
+    number(d, s);
     return true;
   }
   bool on_bool(bool, error_code&) {
@@ -200,6 +225,14 @@ classified_message classify_fields(message_fields& m) {
   }
   if (m.has_id && !m.id_valid) {
     out.problem = "\"id\" must be a string, a (finite) number or null";
+    return out;
+  }
+  if (m.has_method && m.has_id && m.id.is_double()) {
+    // MCP: a request's id is a string or an integer. This one cannot be carried as a 64-bit
+    // integer, and its answer must carry it back as the client wrote it.
+    out.id = nullptr;
+    out.id_text = m.id_text;
+    out.problem = "\"id\" must be a string or an integer of at most 64 bits (MCP), not " + m.id_text;
     return out;
   }
   if (m.has_method) {
@@ -243,15 +276,43 @@ json::parse_options scan_options() {
 }
 }  // namespace
 
-json::value id_from_prefix(std::string_view prefix) {
-  // Scan as far as the bytes go; an id met at the top level before the cut is the request's id.
-  json::basic_parser<scan_handler> parser(scan_options());
+struct id_scanner::impl {
+  impl() : parser(scan_options()) { parser.handler().bounded = true; }
+  json::basic_parser<scan_handler> parser;
+  bool stopped = false;  // not JSON: nothing more to learn
+};
+
+id_scanner::id_scanner() : impl_(std::make_unique<impl>()) {}
+id_scanner::~id_scanner() = default;
+id_scanner::id_scanner(id_scanner&&) noexcept = default;
+id_scanner& id_scanner::operator=(id_scanner&&) noexcept = default;
+
+void id_scanner::feed(std::string_view piece) {
+  if (impl_->stopped || piece.empty()) return;
   error_code ec;
-  parser.write_some(true, prefix.data(), prefix.size(), ec);
-  const auto& scan = parser.handler();
+  impl_->parser.write_some(true, piece.data(), piece.size(), ec);
+  if (ec) impl_->stopped = true;
+}
+
+json::value id_scanner::id() const {
+  const auto& scan = impl_->parser.handler();
   if (scan.top_is_array || scan.messages.empty()) return nullptr;
   const auto& m = scan.messages.front();
   return m.has_id && m.id_valid ? m.id : json::value(nullptr);
+}
+
+std::size_t id_scanner::bytes_held() const {
+  const auto& scan = impl_->parser.handler();
+  std::size_t held = sizeof(impl) + scan.key.capacity() + scan.text.capacity() + scan.number_text.capacity();
+  for (const auto& m : scan.messages) held += sizeof m + m.method.capacity() + m.id_text.capacity();
+  return held;
+}
+
+json::value id_from_prefix(std::string_view prefix) {
+  // Scan as far as the bytes go; an id met at the top level before the cut is the request's id.
+  id_scanner scanner;
+  scanner.feed(prefix);
+  return scanner.id();
 }
 
 classified_message classify(std::string_view text) {
@@ -280,12 +341,12 @@ classified_message classify(std::string_view text) {
     out.problem = "an empty batch is not a valid JSON-RPC message";
     return out;
   }
-  for (auto& fields : scan.messages) {
-    auto part = classify_fields(fields);
+  // JSON-RPC 2.0: each invalid element is answered on its own; the valid ones are processed.
+  for (std::size_t index = 0; index < scan.messages.size(); ++index) {
+    auto part = classify_fields(scan.messages[index]);
     if (part.kind == message_kind::invalid) {
-      out.problem = "batch element: " + part.problem;
-      out.request_ids.clear();
-      return out;
+      out.refused.push_back({index, std::move(part.id), std::move(part.id_text), "batch element: " + part.problem});
+      continue;
     }
     for (auto& id : part.request_ids) out.request_ids.push_back(std::move(id));
   }
@@ -300,6 +361,21 @@ std::string make_error_response(const json::value& id, int code, std::string_vie
   if (!data.empty()) error["data"] = std::move(data);
   json::object response{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
   return json::serialize(response);
+}
+
+std::string make_error_response(const json::value& id, std::string_view id_text, int code, std::string_view message,
+                                json::object data) {
+  if (id_text.empty()) return make_error_response(id, code, message, std::move(data));
+  // The id text is a number token the parser read (classify): valid JSON as it stands.
+  auto line = make_error_response(nullptr, code, message, std::move(data));
+  static constexpr std::string_view null_id = R"("id":null)";
+  line.replace(line.find(null_id) + null_id.size() - 4, 4, id_text);
+  return line;
+}
+
+std::string make_error_response(const classified_message& invalid, int code, std::string_view message,
+                                json::object data) {
+  return make_error_response(invalid.id, invalid.id_text, code, message, std::move(data));
 }
 
 }  // namespace awork_mcp

@@ -40,11 +40,15 @@ std::vector<framed_line> line_framer::feed(std::string_view chunk) {
     if (discarding_) {
       discarded_ += piece.size();
       if (prefix_.size() < kept_prefix_bytes) prefix_.append(piece.substr(0, kept_prefix_bytes - prefix_.size()));
+      id_scanner_.feed(piece);
     } else if (partial_.size() + piece.size() > max_line_bytes_) {
       discarding_ = true;
       discarded_ = partial_.size() + piece.size();
       prefix_ = partial_.substr(0, kept_prefix_bytes);
       prefix_.append(piece.substr(0, kept_prefix_bytes - prefix_.size()));
+      id_scanner_ = id_scanner();
+      id_scanner_.feed(partial_);
+      id_scanner_.feed(piece);
       partial_.clear();
       partial_.shrink_to_fit();
     } else {
@@ -65,15 +69,17 @@ std::vector<framed_line> line_framer::finish() {
 
 void line_framer::complete_line(std::vector<framed_line>& out) {
   if (discarding_) {
-    out.push_back({framed_line::kind::too_long, std::move(prefix_), discarded_});
+    out.push_back({framed_line::kind::too_long, std::move(prefix_), discarded_, id_scanner_.id()});
     prefix_.clear();
+    id_scanner_ = id_scanner();
     discarding_ = false;
     discarded_ = 0;
     return;
   }
   if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
   if (partial_.size() > max_line_bytes_) {  // only bytes held back as a possible BOM can get here
-    out.push_back({framed_line::kind::too_long, partial_.substr(0, kept_prefix_bytes), partial_.size()});
+    out.push_back({framed_line::kind::too_long, partial_.substr(0, kept_prefix_bytes), partial_.size(),
+                   id_from_prefix(partial_)});
     partial_.clear();
     return;
   }

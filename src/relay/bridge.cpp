@@ -120,10 +120,16 @@ void bridge::answer_error(const json::value& id, int code, std::string_view mess
   output_.write_line(make_error_response(id, code, message, std::move(data)));
 }
 
+void bridge::refuse_invalid(const json::value& id, std::string_view id_text, std::string_view problem) {
+  spdlog::debug("answering {} with error {}: {}", id_text.empty() ? json::serialize(id) : std::string(id_text),
+                rpc_code::invalid_request, problem);
+  output_.write_line(make_error_response(id, id_text, rpc_code::invalid_request, "invalid request: " + std::string(problem)));
+}
+
 void bridge::handle_line(framed_line line) {
   if (line.what == framed_line::kind::too_long) {
     spdlog::warn("dropped an input line of {} bytes (limit {})", line.bytes, config_.max_line_bytes);
-    answer_error(id_from_prefix(line.text), rpc_code::invalid_request,
+    answer_error(line.id, rpc_code::invalid_request,
                  "message too large: " + std::to_string(line.bytes) + " bytes exceeds the --max-line-bytes limit of " +
                      std::to_string(config_.max_line_bytes));
     return;
@@ -135,8 +141,26 @@ void bridge::handle_line(framed_line line) {
     return;
   }
   if (message.kind == message_kind::invalid) {
-    answer_error(message.id, rpc_code::invalid_request, "invalid request: " + message.problem);
+    refuse_invalid(message.id, message.id_text, message.problem);
     return;
+  }
+  if (!message.refused.empty()) {
+    // A batch's invalid elements are answered one by one; the valid ones go on as a batch of
+    // their own, each element's bytes as the client wrote them.
+    for (const auto& refusal : message.refused) refuse_invalid(refusal.id, refusal.id_text, refusal.problem);
+    const auto elements = array_elements(line.text);
+    std::string rest = "[";
+    for (std::size_t index = 0, next_refused = 0; index < elements.size(); ++index) {
+      if (next_refused < message.refused.size() && message.refused[next_refused].index == index) {
+        ++next_refused;
+        continue;
+      }
+      if (rest.size() > 1) rest += ',';
+      rest += elements[index];
+    }
+    if (rest.size() == 1) return;  // nothing valid left
+    line.text = rest + "]";
+    message = classify(line.text);
   }
   if (shutting_down_) {
     // Read in the same chunk as the end: it would be forwarded with nobody left to wait for it.

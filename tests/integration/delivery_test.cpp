@@ -80,6 +80,31 @@ TEST_F(bridge_test, line_over_max_line_bytes_is_answered_with_its_own_id) {
   EXPECT_TRUE(read_response(78).as_object().contains("result"));
 }
 
+// The kept prefix of an over-long line is 4 KiB; an id after it is still found (read as the line
+// streams by) and answered.
+TEST_F(bridge_test, line_over_max_line_bytes_with_its_id_at_the_end_is_answered_with_that_id) {
+  start_bridge({"--max-line-bytes", "1024"});
+  handshake();
+  bridge->send(R"({"jsonrpc":"2.0","method":"tools/call","params":{"pad":")" + std::string(200000, 'x') + R"("},"id":"late-79"})");
+  auto response = read_json();
+  EXPECT_EQ(response.at("id"), "late-79") << response;
+  EXPECT_EQ(response.at("error").at("code"), -32600);
+  EXPECT_TRUE(posts_with_method("tools/call").empty());
+}
+
+// MCP ids are strings or integers: 2^64 is neither a 64-bit integer nor safely a double. The
+// refusal carries it back exactly as written, which is how the client matches it.
+TEST_F(bridge_test, a_request_id_beyond_64_bits_is_refused_with_its_own_spelling) {
+  start_bridge();
+  handshake();
+  bridge->send(R"({"jsonrpc":"2.0","id":18446744073709551616,"method":"ping"})");
+  auto line = bridge->read_line();
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->rfind(R"({"jsonrpc":"2.0","id":18446744073709551616,"error":{"code":-32600,)", 0), 0u) << *line;
+  EXPECT_NE(line->find("64 bits"), std::string::npos) << *line;
+  EXPECT_TRUE(posts_with_method("ping").empty());
+}
+
 TEST_F(bridge_test, client_id_that_looks_internal_still_gets_its_own_answer_during_renewal) {
   start_bridge();
   handshake();

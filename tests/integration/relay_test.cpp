@@ -2,7 +2,9 @@
 
 #include "mcp_fixture.hpp"
 
+#include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -161,6 +163,29 @@ TEST_F(bridge_test, batch_is_forwarded_and_each_answer_printed) {
   std::set<int> ids;
   for (int i = 0; i < 2; ++i) ids.insert(static_cast<int>(read_json().at("id").as_int64()));
   EXPECT_EQ(ids, (std::set<int>{21, 22}));
+}
+
+// JSON-RPC 2.0 answers a batch element by element: the invalid ones are refused each with its
+// own id (null where it has none), the valid ones go to the server as written.
+TEST_F(bridge_test, a_batch_with_invalid_elements_answers_each_and_forwards_the_rest) {
+  start_bridge();
+  handshake();
+  bridge->send(R"([{"jsonrpc":"2.0","id":31,"method":"ping"},7,{"jsonrpc":"2.0","id":32},{"jsonrpc":"2.0","id":33,"method":"ping"}])");
+  std::map<std::string, std::string> answers;  // id -> "result" or the error's message
+  for (int i = 0; i < 4; ++i) {
+    auto message = read_json();
+    ASSERT_TRUE(message.is_object()) << "only " << i << " answers";
+    const auto& object = message.as_object();
+    answers[json::serialize(object.at("id"))] = object.contains("result") ? "result" : message_of(message);
+  }
+  EXPECT_EQ(answers["31"], "result");
+  EXPECT_EQ(answers["33"], "result");
+  EXPECT_NE(answers["null"].find("batch element"), std::string::npos) << answers["null"];
+  EXPECT_NE(answers["32"].find("batch element"), std::string::npos) << answers["32"];
+  const auto batches = server->requests();
+  const auto forwarded = std::find_if(batches.begin(), batches.end(), [](const auto& r) { return r.body.starts_with("["); });
+  ASSERT_NE(forwarded, batches.end());
+  EXPECT_EQ(forwarded->body, R"([{"jsonrpc":"2.0","id":31,"method":"ping"},{"jsonrpc":"2.0","id":33,"method":"ping"}])");
 }
 
 TEST_F(bridge_test, notifications_and_responses_print_nothing) {

@@ -29,7 +29,7 @@ TEST(jsonrpc, classify_table) {
       {R"({"jsonrpc":"2.0","id":1,"result":{},"error":{}})", message_kind::invalid, 0},
       {R"({"jsonrpc":"2.0","id":1})", message_kind::invalid, 0},
       {R"([])", message_kind::invalid, 0},
-      {R"([{"jsonrpc":"2.0","id":1,"method":"a"}, 3])", message_kind::invalid, 0},
+      {R"([{"jsonrpc":"2.0","id":1,"method":"a"}, 3])", message_kind::batch, 1},  // 3 is refused on its own
       {R"(42)", message_kind::invalid, 0},
   };
   for (const auto& c : cases) {
@@ -110,4 +110,82 @@ TEST(jsonrpc, an_id_beyond_a_doubles_range_is_refused_and_the_answer_is_valid_js
   auto parsed = boost::json::parse(reply, ec);
   ASSERT_FALSE(ec) << reply;
   EXPECT_TRUE(parsed.at("id").is_null()) << reply;
+}
+
+// MCP ids are strings or integers. A number that is not a 64-bit integer (a fraction, an
+// exponent, 2^64) cannot be carried as one: it is refused, and the refusal carries the id back as
+// the client wrote it, so that the client can match it.
+TEST(jsonrpc, an_id_that_is_not_a_64_bit_integer_is_refused_and_answered_with_its_own_text) {
+  struct row {
+    const char* id;
+    bool accepted;
+  } rows[] = {
+      {"18446744073709551615", true},  {"-9223372036854775808", true}, {"0", true},
+      {"18446744073709551616", false}, {"1.5", false},                 {"1e3", false},
+      {"-9223372036854775809", false}, {"1.0", false},
+  };
+  for (const auto& r : rows) {
+    const std::string text = std::string(R"({"jsonrpc":"2.0","id":)") + r.id + R"(,"method":"ping"})";
+    auto m = classify(text);
+    if (r.accepted) {
+      EXPECT_EQ(m.kind, message_kind::request) << text;
+      EXPECT_EQ(id_key(m.id), r.id) << text;
+      continue;
+    }
+    EXPECT_EQ(m.kind, message_kind::invalid) << text;
+    EXPECT_NE(m.problem.find("integer"), std::string::npos) << m.problem;
+    EXPECT_EQ(m.id_text, r.id) << text;
+    const auto reply = make_error_response(m, rpc_code::invalid_request, m.problem);
+    EXPECT_NE(reply.find(std::string(R"("id":)") + r.id + ","), std::string::npos) << reply;
+    boost::system::error_code ec;
+    (void)boost::json::parse(reply, ec);
+    EXPECT_FALSE(ec) << reply;
+  }
+}
+
+// JSON-RPC 2.0: a batch's elements are answered one by one; an invalid element does not take its
+// valid neighbours down with it.
+TEST(jsonrpc, a_batch_with_invalid_elements_refuses_each_of_them_and_keeps_the_rest) {
+  auto m = classify(R"([{"jsonrpc":"2.0","id":1,"method":"a"},3,{"jsonrpc":"2.0","id":2},)"
+                    R"({"jsonrpc":"2.0","id":1.5,"method":"c"},{"jsonrpc":"2.0","id":"z","method":"d"}])");
+  EXPECT_EQ(m.kind, message_kind::batch) << m.problem;
+  ASSERT_EQ(m.request_ids.size(), 2u);
+  EXPECT_EQ(m.request_ids[0], json::value(1));
+  EXPECT_EQ(m.request_ids[1], json::value("z"));
+  ASSERT_EQ(m.refused.size(), 3u);
+  EXPECT_EQ(m.refused[0].index, 1u);
+  EXPECT_TRUE(m.refused[0].id.is_null());
+  EXPECT_EQ(m.refused[1].index, 2u);
+  EXPECT_EQ(m.refused[1].id, json::value(2));
+  EXPECT_EQ(m.refused[2].index, 3u);
+  EXPECT_EQ(m.refused[2].id_text, "1.5");
+  for (const auto& r : m.refused) EXPECT_FALSE(r.problem.empty());
+  // A batch of nothing but invalid elements is still answered element by element.
+  auto all_bad = classify(R"([1,{"jsonrpc":"2.0","id":4}])");
+  EXPECT_EQ(all_bad.kind, message_kind::batch);
+  EXPECT_EQ(all_bad.refused.size(), 2u);
+  EXPECT_TRUE(all_bad.request_ids.empty());
+}
+
+// A line too long to keep is read piece by piece; its id is found wherever it stands at the top
+// level, without keeping the line.
+TEST(jsonrpc, the_id_of_a_line_read_in_pieces_is_found_after_megabytes) {
+  const std::string pad(3 << 20, 'x');
+  struct row {
+    std::string text;
+    json::value id;
+  } rows[] = {
+      {R"({"jsonrpc":"2.0","method":"tools/call","params":{"p":")" + pad + R"("},"id":"late"})", "late"},
+      {R"({"id":42,"params":{"p":")" + pad + R"("}})", 42},
+      {R"({"params":{"id":7,"p":")" + pad + R"("},"id":9})", 9},  // a nested "id" is not the request's
+      {R"([{"id":1,"p":")" + pad + R"("}])", nullptr},              // a batch: no one id
+      {R"({"p":")" + pad + R"("})", nullptr},
+      {R"({"id":")" + pad + R"("})", nullptr},  // an id too long to keep
+  };
+  for (const auto& r : rows) {
+    id_scanner scanner;
+    for (std::size_t at = 0; at < r.text.size(); at += 65536) scanner.feed(std::string_view(r.text).substr(at, 65536));
+    EXPECT_EQ(scanner.id(), r.id) << r.text.substr(0, 60);
+    EXPECT_LT(scanner.bytes_held(), 64u * 1024) << r.text.substr(0, 60);
+  }
 }

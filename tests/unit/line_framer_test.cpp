@@ -62,12 +62,13 @@ TEST(line_framer, memory_stays_bounded_while_discarding) {
   std::string big(1 << 20, 'x');
   for (int i = 0; i < 8; ++i) {
     EXPECT_TRUE(framer.feed(big).empty());
-    EXPECT_LE(framer.bytes_held(), line_framer::kept_prefix_bytes + 64) << "after " << i + 1 << " MiB";
+    // The kept prefix, and the id scanner's parser state (under 1 KiB).
+    EXPECT_LE(framer.bytes_held(), line_framer::kept_prefix_bytes + 1024) << "after " << i + 1 << " MiB";
   }
   auto out = framer.feed("\n");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0], too_long(8u << 20, std::string(line_framer::kept_prefix_bytes, 'x')));
-  EXPECT_LE(framer.bytes_held(), 64u);  // the prefix went out with the report
+  EXPECT_LE(framer.bytes_held(), 1024u);  // the prefix went out with the report
 }
 
 TEST(line_framer, over_long_line_keeps_only_its_first_bytes_for_the_id) {
@@ -78,6 +79,21 @@ TEST(line_framer, over_long_line_keeps_only_its_first_bytes_for_the_id) {
   EXPECT_EQ(out[0].what, framed_line::kind::too_long);
   EXPECT_EQ(out[0].bytes, line.size());
   EXPECT_EQ(out[0].text, line.substr(0, line_framer::kept_prefix_bytes));
+}
+
+TEST(line_framer, over_long_line_names_its_id_even_after_the_kept_prefix) {
+  line_framer framer(1024);
+  std::string line = R"({"jsonrpc":"2.0","method":"tools/call","params":{"pad":")" + std::string(20000, 'x') + R"("},"id":78})";
+  auto out = run(framer, {line.substr(0, 100), line.substr(100, 3000), line.substr(3100) + "\n"});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].what, framed_line::kind::too_long);
+  EXPECT_EQ(out[0].id, boost::json::value(78));
+  // And when the line ends without a newline.
+  line_framer at_end(1024);
+  (void)at_end.feed(line);
+  auto last = at_end.finish();
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].id, boost::json::value(78));
 }
 
 TEST(line_framer, bytes_held_back_as_a_possible_bom_still_count_against_the_limit) {

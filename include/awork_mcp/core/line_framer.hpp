@@ -1,6 +1,10 @@
 #pragma once
 // Splits the stdin byte stream into newline-delimited messages.
 
+#include "awork_mcp/core/jsonrpc.hpp"
+
+#include <boost/json/value.hpp>
+
 #include <cstddef>
 #include <iosfwd>
 #include <string>
@@ -15,6 +19,8 @@ struct framed_line {
   kind what = kind::line;
   std::string text;       ///< the line without its terminator; for too_long, its first bytes (to find the id)
   std::size_t bytes = 0;  ///< the line's length; for too_long, how much was dropped
+  /// For too_long: the request's id, found wherever it stands in the line (null if none).
+  boost::json::value id;
 
   friend bool operator==(const framed_line&, const framed_line&) = default;
   friend std::ostream& operator<<(std::ostream&, const framed_line&);
@@ -33,7 +39,7 @@ class line_framer {
   /// is not a message.)
   std::vector<framed_line> finish();
   /// Bytes held for the line in progress: never much more than the limit, however long the line.
-  std::size_t bytes_held() const { return partial_.capacity() + prefix_.capacity(); }
+  std::size_t bytes_held() const { return partial_.capacity() + prefix_.capacity() + id_scanner_.bytes_held(); }
 
   /// How much of an over-long line is kept to read its id from.
   static constexpr std::size_t kept_prefix_bytes = 4096;
@@ -45,6 +51,7 @@ class line_framer {
   std::string partial_;
   std::size_t discarded_ = 0;  // bytes of an over-long line dropped so far
   std::string prefix_;         // the first bytes of the over-long line
+  id_scanner id_scanner_;      // reads the over-long line's id as it streams by
   bool discarding_ = false;
   bool at_start_ = true;       // for the BOM check
 };

@@ -54,6 +54,8 @@ class bridge : public std::enable_shared_from_this<bridge> {
   /// Remembers which requests are tools/list, so that their answers are filtered.
   void note_tool_lists(const outgoing& message);
   void answer_error(const json::value& id, int code, std::string_view message, json::object data = {});
+  /// Refuses an invalid message (or batch element) with its id as the client wrote it.
+  void refuse_invalid(const json::value& id, std::string_view id_text, std::string_view problem);
 
   // forwarding
   awaitable<void> forward(outgoing message, bool holds_slot);
