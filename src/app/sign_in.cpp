@@ -1,5 +1,7 @@
 #include "awork_mcp/app/sign_in.hpp"
 
+#include "awork_mcp/core/json_text.hpp"
+
 #include "awork_mcp/platform/platform.hpp"
 
 #include <boost/json/parse.hpp>
@@ -53,7 +55,7 @@ awaitable<std::string> awork_user_name(oauth_http& http, const endpoint& server,
   auto reply = co_await http.get(url, bearer);
   if (!reply || reply->status != 200) co_return std::string();
   boost::system::error_code ec;
-  auto me = boost::json::parse(reply->body, ec);
+  auto me = parse_json(reply->body, ec);
   if (ec || !me.is_object()) co_return std::string();
   std::string name;
   for (const char* key : {"firstName", "lastName"})

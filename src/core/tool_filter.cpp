@@ -2,6 +2,7 @@
 
 #include "awork_mcp/core/json_text.hpp"
 #include "awork_mcp/core/json_splice.hpp"
+#include "awork_mcp/core/jsonrpc.hpp"
 
 #include <boost/json.hpp>
 
@@ -46,9 +47,17 @@ std::string tool_filter::refusal(std::string_view tool) const {
   return {};
 }
 
-std::string tool_filter::filter_list(std::string_view response_line) {
+std::string tool_filter::filter_list(std::string_view response_line, const boost::json::value& id) {
+  const auto unreadable = [&](std::string_view why) {
+    if (!active()) return std::string(response_line);
+    return make_error_response(id, rpc_code::internal_error,
+                               "the server's tool list could not be read (" + std::string(why) +
+                                   "), so --allow-tool, --deny-tool and --read-only could not apply to it: it was not "
+                                   "passed on. Try again; if it persists, report it to the server's maintainers");
+  };
   boost::system::error_code ec;
-  const auto parsed = boost::json::parse(response_line, ec);
+  const auto parsed = parse_json(response_line, ec);
+  if (ec) return unreadable(ec.message());
   const auto* result = !ec && parsed.is_object() ? parsed.get_object().if_contains("result") : nullptr;
   const auto* tools = result && result->is_object() ? result->get_object().if_contains("tools") : nullptr;
   if (!tools || !tools->is_array()) return std::string(response_line);
@@ -74,7 +83,8 @@ std::string tool_filter::filter_list(std::string_view response_line) {
     any = any || refused;
   }
   if (!any) return std::string(response_line);
-  return without_result_array_elements(response_line, "tools", drop).value_or(std::string(response_line));
+  if (auto cut = without_result_array_elements(response_line, "tools", drop)) return std::move(*cut);
+  return unreadable("its tools array could not be cut");
 }
 
 }  // namespace awork_mcp

@@ -1,5 +1,7 @@
 #include "awork_mcp/era/era_memory.hpp"
 
+#include "awork_mcp/core/json_text.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -32,7 +34,7 @@ std::string_view era_name(remembered_era era) {
 era_memory era_memory::parse(std::string_view text) {
   era_memory memory;
   boost::system::error_code ec;
-  const auto parsed = boost::json::parse(text, ec);
+  const auto parsed = parse_json(text, ec);
   if (ec || !parsed.is_object()) return memory;
   for (const auto& [server, value] : parsed.get_object()) {
     const auto* fields = value.if_object();

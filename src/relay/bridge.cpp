@@ -35,7 +35,7 @@ void log_exception(const char* what, std::exception_ptr e) {
 /// What an editor's notifications/cancelled names: the id key of the request, or empty.
 std::string cancelled_request_key(std::string_view notification) {
   boost::system::error_code ec;
-  const auto parsed = json::parse(notification, ec);
+  const auto parsed = parse_json(notification, ec);
   const auto* params = !ec && parsed.is_object() ? parsed.get_object().if_contains("params") : nullptr;
   const auto* id = params && params->is_object() ? params->get_object().if_contains("requestId") : nullptr;
   if (!id || !(id->is_string() || id->is_int64() || id->is_uint64())) return {};
@@ -334,7 +334,7 @@ awaitable<void> bridge::emit(const classified_message& message, std::string&& li
       initialize_protocol_version_ = nested_string(line, "result", "protocolVersion");
     }
     // The tools the editor may not call are not shown to it (after every list_changed too).
-    if (!tool_list_keys_.empty() && tool_list_keys_.erase(key) > 0) line = tool_filter_.filter_list(line);
+    if (!tool_list_keys_.empty() && tool_list_keys_.erase(key) > 0) line = tool_filter_.filter_list(line, message.id);
   } else if (ledger_.closed()) {
     co_return;  // after shutdown answered what was left, late messages are dropped
   }

@@ -59,6 +59,28 @@ TEST_F(tool_filters_test, a_denied_tool_is_not_listed_and_its_call_never_reaches
   EXPECT_EQ(listed_names(5), (std::vector<std::string>{"list_projects", "create_task"}));
 }
 
+// A tool whose input schema nests 60 levels deep (real schemas do): the list is still cut down.
+TEST_F(tool_filters_test, a_deeply_nested_list_is_still_filtered) {
+  std::string schema;
+  for (int i = 0; i < 60; ++i) schema += R"({"type":"object","properties":{"p":)";
+  schema += "{}";
+  for (int i = 0; i < 60; ++i) schema += "}}";
+  mcp.on_post = [schema](const test_support::request&, server_reply& reply, const json::object& msg) {
+    if (!msg.contains("method") || msg.at("method") != "tools/list") return false;
+    reply.json(200, R"({"jsonrpc":"2.0","id":)" + json::serialize(msg.at("id")) +
+                        R"(,"result":{"tools":[{"name":"delete_project","inputSchema":)" + schema +
+                        R"(},{"name":"list_projects","inputSchema":)" + schema + "}]}}");
+    return true;
+  };
+  start_bridge({"--deny-tool", "delete_*"});
+  handshake();
+  bridge->send(request_line(2, "tools/list"));
+  auto line = bridge->read_line();
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->find("delete_project"), std::string::npos) << "a denied tool was shown: " << line->substr(0, 200);
+  EXPECT_NE(line->find("list_projects"), std::string::npos) << line->substr(0, 200);
+}
+
 TEST_F(tool_filters_test, read_only_lets_through_only_tools_annotated_read_only) {
   start_bridge({"--read-only"});
   handshake();

@@ -3,6 +3,7 @@
 
 #include "awork_mcp/core/tool_filter.hpp"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -56,7 +57,7 @@ TEST(tool_filter, which_calls_are_refused_and_why) {
   };
   for (const auto& r : rows) {
     tool_filter filter(r.config);
-    (void)filter.filter_list(list);
+    (void)filter.filter_list(list, 1);
     for (const auto& [tool, word] : r.calls) {
       const auto refusal = filter.refusal(tool);
       if (std::string(word).empty())
@@ -93,11 +94,41 @@ TEST(tool_filter, lists_are_cut_down_and_every_other_byte_stays) {
   };
   for (const auto& r : rows) {
     tool_filter filter(r.config);
-    EXPECT_EQ(filter.filter_list(list), r.expected) << r.name;
+    EXPECT_EQ(filter.filter_list(list, "l-1"), r.expected) << r.name;
   }
   // Not a tools/list answer: as it came.
   tool_filter deny_all({{}, {"*"}, false});
   for (const std::string other : {R"({"jsonrpc":"2.0","id":1,"result":{}})", R"({"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"m"}})",
-                                  R"({"jsonrpc":"2.0","id":1,"result":{"tools":{}}})", "not json"})
-    EXPECT_EQ(deny_all.filter_list(other), other);
+                                  R"({"jsonrpc":"2.0","id":1,"result":{"tools":{}}})"})
+    EXPECT_EQ(deny_all.filter_list(other, 1), other);
+}
+
+// A real tool's JSON Schema can nest deeply: the filter reads as deep as the bridge forwards
+// (max_json_depth), and what it cannot read it does not pass on.
+TEST(tool_filter, a_list_nested_deeper_than_32_levels_is_still_filtered) {
+  std::string schema;
+  for (int i = 0; i < 60; ++i) schema += R"({"type":"object","properties":{"p":)";
+  schema += "{}";
+  for (int i = 0; i < 60; ++i) schema += "}}";
+  const std::string list = R"({"jsonrpc":"2.0","id":5,"result":{"tools":[{"name":"delete_task","inputSchema":)" + schema +
+                           R"(},{"name":"get_me","inputSchema":)" + schema + "}]}}";
+  tool_filter filter({{}, {"delete_*"}, false});
+  const auto filtered = filter.filter_list(list, 5);
+  EXPECT_EQ(filtered.find("delete_task"), std::string::npos) << "a denied tool was shown";
+  EXPECT_NE(filtered.find("get_me"), std::string::npos);
+}
+
+TEST(tool_filter, a_list_it_cannot_read_fails_closed_with_an_error_for_its_id) {
+  tool_filter filter({{}, {"delete_*"}, false});
+  for (const std::string& unreadable : {std::string("not json"), std::string(1200, '[') + std::string(1200, ']')}) {
+    const auto answer = filter.filter_list(unreadable, "l-9");
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(answer, ec);
+    ASSERT_FALSE(ec) << answer;
+    EXPECT_EQ(parsed.at("id"), "l-9");
+    EXPECT_NE(boost::json::value_to<std::string>(parsed.at("error").at("message")).find("--deny-tool"), std::string::npos) << answer;
+  }
+  // Without a filter, nothing is held back.
+  tool_filter none;
+  EXPECT_EQ(none.filter_list("not json", 1), "not json");
 }

@@ -3,6 +3,8 @@
 // answer is cut down to the tools allowed (every other byte as the server sent it), and a call to
 // any other tool is refused before it reaches the server.
 
+#include <boost/json/value.hpp>
+
 #include <map>
 #include <string>
 #include <string_view>
@@ -26,8 +28,9 @@ class tool_filter {
 
   bool active() const { return !config_.allow.empty() || !config_.deny.empty() || config_.read_only; }
   /// A tools/list response line without the tools that may not be called. Learns each listed
-  /// tool's readOnlyHint on the way (a later list replaces what an earlier one said).
-  std::string filter_list(std::string_view response_line);
+  /// tool's readOnlyHint on the way (a later list replaces what an earlier one said). A filter
+  /// that cannot read the list fails closed: an error answer for `id`, never the list unfiltered.
+  std::string filter_list(std::string_view response_line, const boost::json::value& id);
   /// Why a call to `tool` is refused (a sentence naming the option), or empty if it may go.
   std::string refusal(std::string_view tool) const;
 
