@@ -174,8 +174,15 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   if (!t) t = asctime_date(text);
   if (!t || t->day < 1 || t->day > days_in_month(t->year, t->month)) return std::nullopt;
   const long long days = days_from_civil(t->year, t->month, t->day);
-  return std::chrono::system_clock::time_point(
-      seconds(days * 86400 + t->hour * 3600LL + t->minute * 60LL + static_cast<long long>(t->second)));
+  const long long since_epoch = days * 86400 + t->hour * 3600LL + t->minute * 60LL + static_cast<long long>(t->second);
+  // The clock counts nanoseconds on most systems (1677 to 2262): a date past its ends is its end,
+  // not an overflow.
+  using clock = std::chrono::system_clock;
+  constexpr auto latest = std::chrono::floor<seconds>(clock::duration::max()).count();
+  constexpr auto earliest = std::chrono::ceil<seconds>(clock::duration::min()).count();
+  if (since_epoch > latest) return clock::time_point::max();
+  if (since_epoch < earliest) return clock::time_point::min();
+  return clock::time_point(seconds(since_epoch));
 }
 
 }  // namespace awork_mcp

@@ -33,7 +33,7 @@ bool spent(std::string_view remaining) {
 std::optional<seconds> seconds_of(std::string_view text) {
   auto count = count_of(text);
   if (!count) return std::nullopt;
-  return seconds(*count);
+  return std::min(seconds(*count), longest_retry_wait);  // so that milliseconds cannot overflow
 }
 
 // A window of this length resets within it.

@@ -22,8 +22,10 @@ std::optional<seconds> delta_seconds(std::string_view text) {
   text = trim(text);
   long long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || text.empty() || end != text.data() + text.size() || value < 0) return std::nullopt;
-  return seconds(value);
+  if (text.empty() || end != text.data() + text.size() || text.front() == '-') return std::nullopt;
+  if (ec == std::errc::result_out_of_range) return longest_retry_wait;  // all digits, past 2^63
+  if (ec != std::errc{}) return std::nullopt;
+  return std::min(seconds(value), longest_retry_wait);
 }
 
 reply_decision fail_with(const reply_facts& r, std::optional<seconds> retry_after = {}) {
@@ -45,8 +47,8 @@ std::optional<seconds> retry_delay(std::string_view ratelimit_reset, std::string
   if (auto reset = delta_seconds(ratelimit_reset)) return reset;
   if (auto delta = delta_seconds(retry_after)) return delta;
   if (auto when = parse_http_date(retry_after, now)) {
-    auto wait = std::chrono::ceil<seconds>(*when - now);
-    return wait.count() > 0 ? wait : seconds(0);
+    if (*when <= now) return seconds(0);  // also the clock's start (a date in year 1)
+    return std::min(std::chrono::ceil<seconds>(*when - now), longest_retry_wait);
   }
   return std::nullopt;
 }

@@ -79,6 +79,14 @@ TEST(http_date, refuses_what_is_not_an_http_date) {
     EXPECT_FALSE(parse_http_date(bad, at(may_2026))) << bad;
 }
 
+// Four-digit years reach past what the clock holds (nanoseconds: 1677 to 2262): such a date is
+// the clock's own end, never an overflow.
+TEST(http_date, years_beyond_the_clock_are_its_ends) {
+  EXPECT_EQ(parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT", at(may_2026)), std::chrono::system_clock::time_point::max());
+  EXPECT_EQ(parse_http_date("Fri Dec 31 23:59:59 9999", at(may_2026)), std::chrono::system_clock::time_point::max());
+  EXPECT_EQ(parse_http_date("Mon, 01 Jan 0001 00:00:00 GMT", at(may_2026)), std::chrono::system_clock::time_point::min());
+}
+
 TEST(http_date, leap_years_of_the_gregorian_calendar) {
   EXPECT_TRUE(parse_http_date("Tue, 29 Feb 2000 00:00:00 GMT", at(may_2026)));  // divisible by 400
   EXPECT_TRUE(parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT", at(may_2026)));

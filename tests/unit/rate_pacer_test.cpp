@@ -72,6 +72,12 @@ TEST(rate_pacer, what_each_reply_holds_back) {
       {"garbage", reply(200, "none", "-1", "zero", "soon"), 0ms, rate_window::none},
       {"signed remaining", reply(200, "-0", "+0", "", ""), 0ms, rate_window::none},
       {"a huge reset is bounded", reply(200, "", "", "0", "9999999999999"), 60s, rate_window::announced},
+      // Values near 2^63 seconds overflow milliseconds (UBSan stops the test): clamped first.
+      {"reset near 2^63", reply(200, "", "", "0", "9223372036854775807"), 60s, rate_window::announced},
+      {"minute spent, reset near 2^63", reply(200, "3", "0", "0", "9223372036854775807"), 60s, rate_window::minute},
+      {"429, Retry-After near 2^63", reply(429, "", "", "", "", "9223372036854775807"), 60s, rate_window::retry_after},
+      {"429, ratelimit-reset near 2^63", reply(429, "", "", "", "9223372036854775000"), 60s, rate_window::retry_after},
+      {"429, a date in 9999", reply(429, "", "", "", "", "Fri, 31 Dec 9999 23:59:59 GMT"), 60s, rate_window::retry_after},
   };
   for (const auto& r : rows) {
     rate_pacer pacer(60s);

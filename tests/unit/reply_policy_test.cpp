@@ -108,6 +108,19 @@ TEST(reply_policy, retry_delay_reads_seconds_and_http_dates_in_every_form) {
     EXPECT_FALSE(retry_delay("", bad, now)) << bad;
 }
 
+// A wait is later converted to milliseconds and added to clocks: whatever the server says, it is
+// at most longest_retry_wait (values near 2^63 seconds, dates in year 9999).
+TEST(reply_policy, retry_delay_is_clamped_so_that_no_clock_overflows) {
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1445412480));
+  EXPECT_EQ(retry_delay("9223372036854775807", "", now), longest_retry_wait);
+  EXPECT_EQ(retry_delay("", "9223372036854775807", now), longest_retry_wait);
+  EXPECT_EQ(retry_delay("", "Fri, 31 Dec 9999 23:59:59 GMT", now), longest_retry_wait);
+  EXPECT_EQ(retry_delay("", "Mon, 01 Jan 0001 00:00:00 GMT", now), 0s);
+  EXPECT_EQ(retry_delay("86399", "", now), 86399s);
+  const auto as_ms = std::chrono::milliseconds(*retry_delay("", "9223372036854775807", now));
+  EXPECT_EQ(as_ms, std::chrono::milliseconds(longest_retry_wait));
+}
+
 TEST(redirect_rules, decision_table) {
   const auto https = parse_endpoint("https://api.awork.com/api/v1/mcp");
   const auto http_local = parse_endpoint("http://127.0.0.1:8080/mcp");

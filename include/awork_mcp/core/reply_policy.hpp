@@ -76,8 +76,13 @@ reply_decision decide_reply(const reply_facts& reply, const retries_used& used, 
 /// session. A 400 that merely mentions "session" is the server's answer, not an expiry.
 bool is_session_expiry(unsigned status, bool had_session, std::string_view body);
 
+/// The longest wait a server's ratelimit-reset or Retry-After can ask for: a longer one (2^63
+/// seconds, a date in 9999) is taken as this, so that converting it to milliseconds or adding it
+/// to a clock cannot overflow. --max-retry-wait bounds what the bridge waits in any case.
+inline constexpr std::chrono::seconds longest_retry_wait = std::chrono::hours(24);
+
 /// Seconds to wait from a ratelimit-reset or Retry-After value (delta seconds, or an HTTP date
-/// relative to `now`); nullopt if neither parses.
+/// relative to `now`), at most longest_retry_wait; nullopt if neither parses.
 std::optional<std::chrono::seconds> retry_delay(std::string_view ratelimit_reset, std::string_view retry_after,
                                                 std::chrono::system_clock::time_point now);
 
