@@ -39,8 +39,8 @@ std::string write_private_file(const std::filesystem::path& path, std::string_vi
 }
 
 std::string write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  // Under the user's profile the ACLs keep other users out; a replaced file keeps its own (the
-  // temporary file takes the directory's inherited ACL, as the editor's own rewrite would).
+  // Under the user's profile the ACLs keep other users out. ReplaceFileW keeps a replaced file's
+  // own ACL and attributes; a new file takes the directory's inherited ACL.
   auto temp = path;
   temp += L".tmp" + std::to_wstring(::GetCurrentProcessId());
   HANDLE file = ::CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
@@ -49,12 +49,27 @@ std::string write_file_atomically(const std::filesystem::path& path, std::string
   const bool ok = ::WriteFile(file, content.data(), static_cast<DWORD>(content.size()), &written, nullptr) &&
                   written == content.size() && ::FlushFileBuffers(file);
   ::CloseHandle(file);
-  if (!ok || !::MoveFileExW(temp.c_str(), path.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+  if (!ok) {
     auto error = last_error_text("cannot write", path);
     ::DeleteFileW(temp.c_str());
     return error;
   }
-  return {};
+  for (int attempt = 0;; ++attempt) {
+    const bool exists = ::GetFileAttributesW(path.c_str()) != INVALID_FILE_ATTRIBUTES;
+    const bool replaced = exists ? ::ReplaceFileW(path.c_str(), temp.c_str(), nullptr, REPLACEFILE_IGNORE_MERGE_ERRORS,
+                                                  nullptr, nullptr)
+                                 : ::MoveFileExW(temp.c_str(), path.c_str(), MOVEFILE_WRITE_THROUGH);
+    if (replaced) return {};
+    const DWORD code = ::GetLastError();
+    const auto wait = replace_retry_wait(code, attempt);
+    if (!wait) {
+      auto error = "cannot replace " + path.string() + ": error " + std::to_string(code) +
+                   (attempt > 0 ? " (another program kept it open through " + std::to_string(attempt + 1) + " tries)" : "");
+      ::DeleteFileW(temp.c_str());
+      return error;
+    }
+    ::Sleep(static_cast<DWORD>(wait->count()));
+  }
 }
 
 std::filesystem::path executable_path() {

@@ -112,3 +112,21 @@ TEST(platform, paths_and_utf8) {
   ::unsetenv("AWORK_MCP_TEST_VARIABLE");
   EXPECT_EQ(awork_mcp::platform::environment_variable("AWORK_MCP_TEST_VARIABLE"), std::nullopt);
 }
+
+// The Windows token file's replacement waits out another program that holds it open (a sharing
+// violation), a few times over about 1.5 s, and gives up at once on an error waiting cannot mend.
+TEST(platform, a_replace_refused_while_another_program_holds_the_file_is_tried_again) {
+  using awork_mcp::platform::replace_retry_wait;
+  std::chrono::milliseconds total{0};
+  int tries = 0;
+  while (auto wait = replace_retry_wait(32, tries)) {  // ERROR_SHARING_VIOLATION
+    EXPECT_GT(*wait, std::chrono::milliseconds(0));
+    total += *wait;
+    ++tries;
+  }
+  EXPECT_GE(tries, 5);
+  EXPECT_GE(total, std::chrono::milliseconds(1000));
+  EXPECT_LE(total, std::chrono::milliseconds(2000));
+  for (unsigned long held : {5ul, 33ul, 1175ul, 1176ul}) EXPECT_TRUE(replace_retry_wait(held, 0)) << held;
+  for (unsigned long final_error : {2ul, 3ul, 112ul, 0ul}) EXPECT_FALSE(replace_retry_wait(final_error, 0)) << final_error;
+}

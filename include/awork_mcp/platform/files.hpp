@@ -2,6 +2,7 @@
 // Private files that several bridges share (the sign-in store), other programs' files written
 // safely, where this program is, and the user's browser.
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -27,6 +28,13 @@ std::optional<std::string> read_file(const std::filesystem::path& path);
 /// private (0600 on POSIX), and the directory, which must exist, is left as it is (an editor's
 /// directory, or the home directory itself, is never made private). An error text, or empty.
 std::string write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+/// Windows refuses to replace a file that another process holds open without FILE_SHARE_DELETE
+/// (a second bridge reading the sign-in, an antivirus scanning it): how long to wait before trying
+/// again after `error` (the system's code) on try `attempt` (from 0), or nullopt to give up. A few
+/// tries over about 1.5 s; an error that waiting cannot mend gives up at once. A rotated refresh
+/// token that is not stored is a lost sign-in, so this is worth the wait.
+std::optional<std::chrono::milliseconds> replace_retry_wait(unsigned long error, int attempt);
 
 /// The absolute path of the running program: /proc/self/exe (Linux), _NSGetExecutablePath (macOS),
 /// GetModuleFileNameW (Windows), with symbolic links resolved. Empty if it cannot be found.
