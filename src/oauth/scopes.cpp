@@ -42,10 +42,13 @@ std::optional<std::string> choose_scope(const scope_sources& sources) {
   if (scope.empty())
     for (const auto& s : sources.resource_scopes)
       if (!s.empty() && !contains(scope, s)) scope.push_back(s);
-  if (scope.empty()) return std::nullopt;  // the server decides; asking for offline_access alone would be odd
+  // SEP-2207: a client that wants a refresh token asks for offline_access when the authorization
+  // server lists it, even when nothing else names a scope (awork's metadata: offline_access is
+  // the only scope it lists). Otherwise nothing to ask for: the server decides.
   const auto& server = sources.server_scopes;
   if (std::find(server.begin(), server.end(), offline_access) != server.end() && !contains(scope, offline_access))
     scope.push_back(offline_access);
+  if (scope.empty()) return std::nullopt;
   return join(scope);
 }
 

@@ -64,6 +64,9 @@ class awork_stand_in {
   /// Whether the metadata names an RFC 7009 revocation endpoint; without one, sign-out goes
   /// through awork's client revocation (DELETE .../authorizedclients/{clientId}).
   void advertise_revocation_endpoint(bool on) { locked([&] { rfc7009_ = on; return 0; }); }
+  /// The metadata as awork's developer documentation describes it: the protected-resource
+  /// metadata names no scope, and offline_access is the only scope the authorization server lists.
+  void advertise_documented_scopes() { locked([&] { documented_scopes_ = true; return 0; }); }
 
   /// Plays the browser: takes the authorization URL, checks it as awork would, and returns the
   /// redirect target (the loopback callback with code and state).
@@ -110,7 +113,9 @@ class awork_stand_in {
     secrets_.insert(refresh);
     last_access_ = access;
     json::object tokens{{"access_token", access}, {"token_type", "Bearer"}, {"expires_in", access_lifetime_},
-                        {"refresh_token", refresh}, {"scope", scope}};
+                        {"scope", scope}};
+    // As OpenID providers do: a refresh token only for a grant that asked for offline_access.
+    if (scope.find("offline_access") != std::string::npos) tokens["refresh_token"] = refresh;
     return json::serialize(tokens);
   }
 
@@ -120,10 +125,11 @@ class awork_stand_in {
       reply.json(status, std::string(R"({"error":")") + error + "\"}");
       return true;
     };
+    const bool documented = locked([&] { return documented_scopes_; });
     if (target == "/.well-known/oauth-protected-resource/mcp") {
-      reply.json(200, json::serialize(json::object{{"resource", base_ + "/mcp"},
-                                                   {"authorization_servers", json::array{base_}},
-                                                   {"scopes_supported", json::array{"full_access"}}}));
+      json::object resource{{"resource", base_ + "/mcp"}, {"authorization_servers", json::array{base_}}};
+      if (!documented) resource["scopes_supported"] = json::array{"full_access"};
+      reply.json(200, json::serialize(resource));
       return true;
     }
     if (target == "/.well-known/openid-configuration") {
@@ -131,7 +137,8 @@ class awork_stand_in {
                             {"authorization_endpoint", base_ + "/api/v1/accounts/authorize"},
                             {"token_endpoint", base_ + "/api/v1/accounts/token"},
                             {"registration_endpoint", base_ + "/api/v1/clientapplications/register"},
-                            {"scopes_supported", json::array{"full_access", "offline_access"}},
+                            {"scopes_supported", documented ? json::array{"offline_access"}
+                                                            : json::array{"full_access", "offline_access"}},
                             {"code_challenge_methods_supported", json::array{"S256"}},
                             {"token_endpoint_auth_methods_supported", json::array{"none"}}};
       if (locked([&] { return rfc7009_; })) metadata["revocation_endpoint"] = base_ + "/api/v1/accounts/revoke";
@@ -178,7 +185,7 @@ class awork_stand_in {
           return oauth_error(400, "invalid_grant");
         }
         ++refresh_grants_;
-        reply.json(200, issue_tokens("full_access offline_access"));
+        reply.json(200, issue_tokens(documented_scopes_ ? "offline_access" : "full_access offline_access"));
         return true;
       }
       return oauth_error(400, "unsupported_grant_type");
@@ -224,7 +231,7 @@ class awork_stand_in {
   std::string base_;
   int serial_ = 0, authorizations_ = 0, code_grants_ = 0, refresh_grants_ = 0, lockouts_ = 0, revocations_ = 0,
       client_revocations_ = 0, registrations_ = 0, rejected_calls_ = 0, access_lifetime_ = 3600;
-  bool rfc7009_ = true;
+  bool rfc7009_ = true, documented_scopes_ = false;
   std::vector<std::string> redirects_;
   std::set<std::string> clients_, valid_access_, valid_refresh_, secrets_;
   std::map<std::string, pending_code> codes_;
@@ -386,6 +393,23 @@ TEST_F(oauth_test, an_expired_token_is_renewed_after_a_401_and_before_it_expires
   EXPECT_EQ(auth.rejected_calls(), rejected) << "the early renewal still met a 401";
   EXPECT_EQ(auth.authorizations(), 1) << "a browser sign-in happened where a refresh was enough";
   EXPECT_EQ(auth.lockouts(), 0);
+}
+
+// awork's metadata as its developer documentation describes it: without asking for offline_access
+// the sign-in gets no refresh token, and the user is sent to the browser again every day.
+TEST_F(oauth_test, with_awork_documented_metadata_the_sign_in_asks_for_offline_access_and_renews_without_the_browser) {
+  auth.advertise_documented_scopes();
+  sign_in();
+  auto status = command("status");
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("offline_access"), std::string::npos) << status.out;
+  start_bridge({}, env);
+  ASSERT_TRUE(handshake().as_object().contains("result")) << bridge->stderr_text();
+  auth.expire_access_tokens();  // the next day
+  bridge->send(request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "next day"}}}}));
+  EXPECT_EQ(read_response(2).at("result").at("content").at(0).at("text"), "next day") << bridge->stderr_text();
+  EXPECT_EQ(auth.refresh_grants(), 1);
+  EXPECT_EQ(auth.authorizations(), 1) << "the user was sent to the browser again";
 }
 
 TEST_F(oauth_test, two_bridges_renewing_at_once_share_one_refresh_and_neither_is_locked_out) {

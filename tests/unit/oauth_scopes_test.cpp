@@ -28,7 +28,12 @@ TEST(oauth_scopes, choose_scope_table) {
       {"resource scopes deduplicated", {"", "", {"r1", "", "r1", "r2"}, {}}, "r1 r2"},
       {"resource scopes plus offline_access", {"", "", {"r1"}, with_offline}, "r1 offline_access"},
       {"resource lists offline_access", {"", "", {"offline_access", "r1"}, with_offline}, "offline_access r1"},
-      {"offline_access alone is not asked for", {"", "", {}, with_offline}, std::nullopt},
+      // SEP-2207, and awork as its documentation describes it: offline_access is the only scope the
+      // authorization server lists and the resource names none. Without it, no refresh token.
+      {"offline_access alone when nothing else names a scope", {"", "", {}, with_offline}, "offline_access"},
+      {"offline_access, the only scope listed", {"", "", {}, {"offline_access"}}, "offline_access"},
+      {"nothing listed anywhere: omitted", {"", "", {}, {}}, std::nullopt},
+      {"a server without offline_access: omitted", {"", "", {}, {"read"}}, std::nullopt},
       {"server without offline_access", {"", "a", {}, {"read", "write"}}, "a"},
   };
   for (const auto& r : rows) EXPECT_EQ(choose_scope(r.sources), r.scope) << r.name;

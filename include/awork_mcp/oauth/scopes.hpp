@@ -16,8 +16,8 @@ struct scope_sources {
 };
 
 /// The scope parameter to send, or nullopt to omit it: configured, else the challenge's, else
-/// the resource's scopes_supported. offline_access is added (for a refresh token) when the
-/// authorization server lists it in scopes_supported and the scope is not omitted.
+/// the resource's scopes_supported. offline_access is added (for a refresh token) whenever the
+/// authorization server lists it in scopes_supported, alone if nothing else names a scope.
 std::optional<std::string> choose_scope(const scope_sources& sources);
 
 /// Scope for a step-up after 403 insufficient_scope: the union, in first-seen order and
