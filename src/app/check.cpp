@@ -16,6 +16,7 @@
 #include "awork_mcp/net/http_client.hpp"
 #include "awork_mcp/oauth/discovery.hpp"
 #include "awork_mcp/oauth/www_authenticate.hpp"
+#include "awork_mcp/platform/platform.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
@@ -272,6 +273,7 @@ awaitable<std::unique_ptr<http_connection>> checker::tcp_step(const tcp::resolve
     f.problem = classify_connect_error(ec);
     f.error = ec.message();
   } else {
+    platform::not_inherited(socket.socket());
     f.address = address_text(connected);
     boost::system::error_code ignored;
     socket.socket().set_option(tcp::no_delay(true), ignored);

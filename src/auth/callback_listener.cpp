@@ -1,5 +1,7 @@
 #include "awork_mcp/auth/callback_listener.hpp"
 
+#include "awork_mcp/platform/platform.hpp"
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <spdlog/spdlog.h>
 
@@ -41,6 +43,7 @@ outcome<std::unique_ptr<callback_listener>> callback_listener::open(net::any_io_
   tcp::acceptor acceptor(ex);
   const tcp::endpoint where(net::ip::address_v4::loopback(), port);
   acceptor.open(where.protocol(), ec);
+  if (!ec) platform::not_inherited(acceptor);  // the browser it is for must not keep the port
   if (!ec) acceptor.bind(where, ec);
   if (!ec) acceptor.listen(8, ec);
   if (ec)
@@ -64,6 +67,7 @@ awaitable<outcome<callback_result>> callback_listener::wait(std::string callback
     while (!answer && acceptor_.is_open()) {
       auto [ec, socket] = co_await acceptor_.async_accept(net::as_tuple(net::use_awaitable));
       if (ec) co_return;
+      platform::not_inherited(socket);
       // One browser request at a time: a sign-in sees a handful of them.
       co_await serve(std::move(socket), callback_path, expected, answer);
     }

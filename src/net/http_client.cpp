@@ -252,6 +252,7 @@ awaitable<outcome<std::unique_ptr<http_connection>>> http_client::connect() {
   socket.expires_at(deadline);
   auto [ec, connected] = co_await socket.async_connect(*endpoints, net::as_tuple(net::use_awaitable));
   if (ec) co_return describe_transport_error(ec, exchange_stage::connect);
+  platform::not_inherited(socket.socket());
   socket.socket().set_option(tcp::no_delay(true));  // small JSON-RPC messages must not wait for Nagle
   platform::enable_tcp_keepalive(socket.socket(), tcp_keepalive_idle);
   if (proxy_) {

@@ -27,6 +27,17 @@
 
 namespace awork_mcp::platform {
 
+namespace {
+void close_on_exec(int fd) {
+  if (fd < 0) return;
+  const int flags = ::fcntl(fd, F_GETFD);
+  if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+}  // namespace
+
+void not_inherited(tcp::socket& socket) { close_on_exec(socket.native_handle()); }
+void not_inherited(tcp::acceptor& acceptor) { close_on_exec(acceptor.native_handle()); }
+
 void enable_tcp_keepalive(tcp::socket& socket, std::chrono::seconds idle) {
   const int fd = socket.native_handle();
   int on = 1;
@@ -210,11 +221,12 @@ class descriptor_output final : public output_stream {
 }  // namespace
 
 std::unique_ptr<input_stream> open_stdin(net::any_io_executor ex) {
-  return std::make_unique<descriptor_input>(ex, ::dup(STDIN_FILENO));
+  // Close-on-exec: a browser the bridge starts must not hold the editor's pipe (see open_browser).
+  return std::make_unique<descriptor_input>(ex, ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0));
 }
 
 std::unique_ptr<output_stream> open_stdout(net::any_io_executor ex) {
-  return std::make_unique<descriptor_output>(ex, ::dup(STDOUT_FILENO));
+  return std::make_unique<descriptor_output>(ex, ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0));
 }
 
 stdio_restorer::stdio_restorer() : saved_{::fcntl(STDIN_FILENO, F_GETFL), ::fcntl(STDOUT_FILENO, F_GETFL)} {}

@@ -132,15 +132,27 @@ bool open_browser(const std::string& url) {
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
 
+  // The browser outlives the bridge and must hold nothing of it. stdin, stdout and stderr are the
+  // null device: stdout is the editor's protocol channel (a launcher that prints "Opening in
+  // existing session" would corrupt it), and an editor that still sees its pipes open after the
+  // bridge exits takes a dead bridge for a live one. Every other descriptor is closed, whatever
+  // opened it without close-on-exec (Asio's sockets, a library's files): the sign-in's port must
+  // not stay taken by a browser.
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  // stdin from and stdout to the null device: our stdout is the editor's protocol channel, and a
-  // browser launcher that prints "Opening in existing session" would corrupt it. stderr is kept for
-  // the launcher's own complaints (it goes to the log stream, not to the editor).
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+#ifdef __APPLE__
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_CLOEXEC_DEFAULT);  // only 0, 1, 2 stay open
+#else
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);  // glibc 2.34 and later
+#endif
   pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return false;
   // Reap it whenever it ends, without waiting for it here (a browser may run for hours).

@@ -18,6 +18,13 @@
 
 namespace awork_mcp::platform {
 
+void not_inherited(tcp::socket& socket) {
+  ::SetHandleInformation(reinterpret_cast<HANDLE>(socket.native_handle()), HANDLE_FLAG_INHERIT, 0);
+}
+void not_inherited(tcp::acceptor& acceptor) {
+  ::SetHandleInformation(reinterpret_cast<HANDLE>(acceptor.native_handle()), HANDLE_FLAG_INHERIT, 0);
+}
+
 void enable_tcp_keepalive(tcp::socket& socket, std::chrono::seconds idle) {
   // Probes after `idle`, then every 10 s; Windows gives up after 10 unanswered probes.
   tcp_keepalive settings{};

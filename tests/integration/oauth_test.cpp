@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/url.hpp>
 
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -542,6 +543,54 @@ TEST_F(oauth_test, without_a_sign_in_and_auto_login_off_a_request_is_told_to_log
   EXPECT_NE(message_of(response).find("awork-mcp login"), std::string::npos) << response;
   EXPECT_EQ(auth.authorizations(), 0);
 }
+
+#ifdef __linux__
+// The browser the bridge starts outlives it (a browser runs for hours). It must hold nothing of
+// the bridge's: not the editor's pipes (the editor would see no end of stdout after the bridge
+// exits, so a dead bridge looks alive), not a socket (the callback port would stay taken).
+TEST_F(oauth_test, a_browser_that_lingers_inherits_no_descriptor_and_the_editor_sees_the_end) {
+  test_support::temp_dir browser_dir;
+  const auto dir = browser_dir.path();
+  // Records its URL, its pid and what each of its descriptors is, then lingers as `sleep`.
+  const auto script = browser_dir.file("browser.sh", "echo \"$1\" > " + dir + "/url.tmp; mv " + dir + "/url.tmp " + dir +
+                                                         "/url\n"
+                                                         "ls -l /proc/$$/fd > " + dir + "/fds\necho $$ > " + dir + "/pid\nexec sleep 60\n");
+  auto browser_env = env;
+  browser_env["BROWSER"] = "/bin/sh " + script;
+  start_bridge({"--log-level", "debug"}, browser_env);
+  bridge->send(initialize_line(1));
+  std::optional<std::string> url;
+  for (auto deadline = std::chrono::steady_clock::now() + 10s; !url && std::chrono::steady_clock::now() < deadline;) {
+    if (auto text = test_support::read_text_file(dir + "/url")) url = text->substr(0, text->find('\n'));
+    else std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(url) << "the browser stand-in never ran; stderr:\n" << bridge->stderr_text();
+  const auto callback = auth.authorize(*url);
+  ASSERT_EQ(browser_get(callback), 200u);
+  ASSERT_TRUE(read_response(1, 10s).as_object().contains("result")) << bridge->stderr_text();
+  std::optional<std::string> pid;
+  for (int i = 0; i < 100 && !pid; ++i) {
+    pid = test_support::read_text_file(dir + "/pid");
+    if (!pid) std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(pid);
+  struct kill_at_end {
+    int pid;
+    ~kill_at_end() { ::kill(pid, SIGKILL); }
+  } lingering{std::stoi(*pid)};
+
+  const auto fds = test_support::read_text_file(dir + "/fds").value_or("");
+  EXPECT_EQ(fds.find("pipe:"), std::string::npos) << "the browser holds the editor's pipes:\n" << fds;
+  EXPECT_EQ(fds.find("socket:"), std::string::npos) << "the browser holds the bridge's sockets:\n" << fds;
+
+  bridge->close_stdin();
+  const auto closed = std::chrono::steady_clock::now();
+  EXPECT_FALSE(bridge->read_line(5s)) << "a line after the end";
+  EXPECT_LT(std::chrono::steady_clock::now() - closed, 3s) << "the editor saw no end of stdout while the browser ran";
+  EXPECT_EQ(bridge->wait(5s), 0);
+  EXPECT_EQ(::kill(lingering.pid, 0), 0) << "premise: the browser still runs";
+}
+#endif
 
 TEST_F(oauth_test, the_first_401_starts_a_sign_in_and_the_request_then_succeeds) {
   start_bridge({"--no-browser", "--log-level", "trace"}, env);

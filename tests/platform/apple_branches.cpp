@@ -26,6 +26,8 @@
 // macOS names the keep-alive idle time TCP_KEEPALIVE and has no TCP_KEEPIDLE (netinet/tcp.h).
 #undef TCP_KEEPIDLE
 #define TCP_KEEPALIVE 0x10
+// macOS's spawn.h flag that closes every descriptor but 0, 1 and 2 in the child (glibc has none).
+#define POSIX_SPAWN_CLOEXEC_DEFAULT 0x4000
 
 #include "../../src/platform/posix.cpp"
 #include "../../src/platform/posix_files.cpp"

@@ -48,6 +48,14 @@ temp_dir::~temp_dir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 std::string temp_dir::file(std::string_view name, std::string_view content) const {
   auto full = path_ + "/" + std::string(name);
   std::ofstream(full, std::ios::binary) << content;

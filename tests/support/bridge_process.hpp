@@ -98,6 +98,9 @@ std::string bridge_binary();
 /// to test the Windows program under wine (scripts/test-windows.sh).
 std::vector<std::string> bridge_command();
 
+/// A whole file's text, or nullopt if it cannot be opened.
+std::optional<std::string> read_text_file(const std::string& path);
+
 /// Makes a private temporary directory, removed with its contents on destruction.
 class temp_dir {
  public:

@@ -18,6 +18,12 @@ namespace awork_mcp::platform {
 /// probe intervals instead of never.
 void enable_tcp_keepalive(tcp::socket& socket, std::chrono::seconds idle);
 
+/// Keeps a socket (or acceptor) out of every program the bridge starts: FD_CLOEXEC on POSIX, not
+/// inheritable on Windows. Asio opens sockets without either, and a browser that inherited the
+/// sign-in's listening socket would keep its port taken for as long as it runs.
+void not_inherited(tcp::socket& socket);
+void not_inherited(tcp::acceptor& acceptor);
+
 /// Whether an idle pooled socket was closed by the server meanwhile (it reads as EOF, or has stray
 /// bytes unless `bytes_waiting_are_fine`): such a socket is not reused.
 bool closed_by_peer(tcp::socket& socket, bool bytes_waiting_are_fine = false);
