@@ -1,6 +1,7 @@
 #include "awork_mcp/install/entry_plan.hpp"
 
 #include <array>
+#include <optional>
 #include <vector>
 #include <ostream>
 
@@ -17,6 +18,53 @@ constexpr std::array<std::string_view, 2> secret_options{"--api-key", "--client-
 /// Whether `arg` is `option` itself or `option=...`.
 bool names_option(std::string_view arg, std::string_view option) {
   return arg == option || (arg.size() > option.size() && arg.starts_with(option) && arg[option.size()] == '=');
+}
+
+/// A --header whose value is written as it stands (no ${VARIABLE} from the environment): the
+/// bridge's log masks every such value, since it may be a credential; so does install.
+bool header_value_in_clear(std::string_view header) {
+  const auto colon = header.find(':');
+  const auto value = colon == std::string_view::npos ? std::string_view() : header.substr(colon + 1);
+  return value.find_first_not_of(" \t") != std::string_view::npos && value.find("${") == std::string_view::npos;
+}
+
+/// Whether a proxy URL ([scheme://][user[:password]@]host[:port]) carries a password.
+bool proxy_has_password(std::string_view url) {
+  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  const auto authority = url.substr(0, url.find('/'));
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) return false;
+  const auto colon = authority.substr(0, at).find(':');
+  return colon != std::string_view::npos && colon + 1 < at;
+}
+
+/// Why a bridge option would put a secret in clear into the editor's file (empty: it would not).
+std::string secret_in_clear(const std::vector<std::string>& args, std::string_view editor) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--") break;
+    const auto value_of = [&](std::string_view option) -> std::optional<std::string_view> {
+      if (arg == option) return i + 1 < args.size() ? std::string_view(args[i + 1]) : std::string_view();
+      if (names_option(arg, option)) return arg.substr(option.size() + 1);
+      return std::nullopt;
+    };
+    for (auto option : secret_options)
+      if (value_of(option))
+        return std::string(option) + " among the bridge options would write a secret in clear into " + std::string(editor) +
+               "'s configuration: give the key with --api-key-file PATH, or in AWORK_API_KEY when you run `awork-mcp "
+               "install`" +
+               (option == "--client-secret" ? " (a client secret: --client-secret-file)" : "");
+    if (const auto header = value_of("--header"); header && header_value_in_clear(*header))
+      return "--header would write its value in clear into " + std::string(editor) +
+             "'s configuration, and a header value may be a credential: put the header in a file readable only by "
+             "you (one 'Name: value' per line) and give --header-file PATH, or write the value as ${VARIABLE} from the "
+             "environment";
+    if (const auto proxy = value_of("--proxy"); proxy && proxy_has_password(*proxy))
+      return "--proxy would write the proxy's password in clear into " + std::string(editor) +
+             "'s configuration: give --proxy without the password, or leave it out and set HTTPS_PROXY in the "
+             "environment the editor runs in (the bridge reads it there)";
+  }
+  return {};
 }
 
 }  // namespace
@@ -78,15 +126,10 @@ entry_plan plan_entry(const client_layout& layout, const entry_request& request)
                    "\" is not one every editor accepts: a letter, then letters, digits, '-' or '_' (--name)";
     return plan;
   }
-  for (const auto& arg : request.bridge_args)
-    for (auto option : secret_options)
-      if (names_option(arg, option)) {
-        plan.refusal = std::string(option) + " among the bridge options would write a secret in clear into " +
-                       std::string(layout.display_name) + "'s configuration: give the key with --api-key-file PATH, " +
-                       "or in AWORK_API_KEY when you run `awork-mcp install`" +
-                       (option == "--client-secret" ? " (a client secret: --client-secret-file)" : "");
-        return plan;
-      }
+  if (auto refusal = secret_in_clear(request.bridge_args, layout.display_name); !refusal.empty()) {
+    plan.refusal = std::move(refusal);
+    return plan;
+  }
 
   const auto& credential = request.credential;
   std::vector<std::string> args;

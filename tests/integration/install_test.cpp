@@ -385,3 +385,20 @@ TEST_F(install_test, wrong_commands_are_refused) {
   }
   EXPECT_TRUE(files().empty()) << files().begin()->first;
 }
+
+// A secret given among the bridge options (a header's value, a proxy's password) is never written
+// in clear into the editor's file, nor printed: the install is refused with what to do instead.
+TEST_F(install_test, a_header_or_proxy_password_among_the_bridge_options_is_refused_and_never_written) {
+  const std::string header = "Authorization: Bearer " + std::string(key);
+  const std::string proxy = "http://me:" + std::string(key) + "@proxy.example:3128";
+  for (const auto& bridge_options : std::vector<std::vector<std::string>>{{"--header", header}, {"--proxy", proxy}}) {
+    std::vector<std::string> args{"install", "cursor", "--"};
+    args.insert(args.end(), bridge_options.begin(), bridge_options.end());
+    const auto r = run(args);
+    EXPECT_NE(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("nothing was installed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(bridge_options[0] == "--header" ? "--header-file" : "HTTPS_PROXY"), std::string::npos) << r.err;
+    expect_key_only_in(r, {});
+    EXPECT_FALSE(fs::exists(home / ".cursor" / "mcp.json"));
+  }
+}

@@ -128,6 +128,11 @@ TEST(install_entry, refusals) {
       {"a name with a space", "my awork", {}, facts("", false, true), "\"my awork\""},
       {"a name with a quote", "a\"b", {}, facts("", false, true), "letter"},
       {"a name starting with a digit", "1awork", {}, facts("", false, true), "letter"},
+      // A header's value or a proxy's password would stand in clear in the editor's file.
+      {"an Authorization header", "awork", {"--header", "Authorization: Bearer sk-1"}, facts("", false, false), "--header-file"},
+      {"a header with =", "awork", {"--header=X-Api-Key:sk-1"}, facts("", false, false), "--header-file"},
+      {"a proxy with a password", "awork", {"--proxy", "http://me:sk-1@proxy:3128"}, facts("", false, false), "HTTPS_PROXY"},
+      {"a proxy with a password, with =", "awork", {"--proxy=http://me:sk-1@proxy:3128"}, facts("", false, false), "password"},
   };
   for (const auto& r : rows) {
     entry_request request;
@@ -140,6 +145,16 @@ TEST(install_entry, refusals) {
     EXPECT_EQ(plan.refusal.find("sk-1"), std::string::npos) << r.name << ": the refusal repeats the key";
   }
   for (const char* good : {"awork", "awork-staging", "awork_2", "A"}) EXPECT_TRUE(valid_entry_name(good)) << good;
+  // What holds no secret is written: a header taken from the environment, a proxy without a password.
+  for (const std::vector<std::string>& fine : std::vector<std::vector<std::string>>{
+           {"--header", "Authorization: Bearer ${AWORK_TOKEN}"}, {"--proxy", "http://proxy:3128"}, {"--header-file", "/h"}}) {
+    entry_request request;
+    request.name = "awork";
+    request.executable = exe;
+    request.bridge_args = fine;
+    request.credential = facts("", false, true);
+    EXPECT_EQ(plan_entry(layout_of(client::cursor), request).refusal, "") << fine.at(0) << " " << fine.at(1);
+  }
 }
 
 TEST(install_entry, bridge_options_that_name_files_become_absolute) {
