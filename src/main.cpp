@@ -46,17 +46,18 @@ int main(int argc, char** argv) {
   platform::stdio_restorer restore;
   try {
     awork_mcp::net::io_context io{1};
-    // Without an API key, the OAuth sign-in (stored, renewed, or started on the first 401).
-    std::unique_ptr<awork_mcp::sign_in_kit> sign_in;
-    std::unique_ptr<awork_mcp::credential_source> credential;
+    // Without an API key, the OAuth sign-in (stored, renewed, or started on the first 401). The
+    // credential owns the kit: a renewal still held by the io_context at exit (cut short by the
+    // hard stop) keeps both alive until the io_context destroys it.
+    std::shared_ptr<awork_mcp::credential_source> credential;
     if (config.api_key) {
-      credential = std::make_unique<awork_mcp::static_bearer_credential>(config.api_key);
+      credential = std::make_shared<awork_mcp::static_bearer_credential>(config.api_key);
     } else {
-      sign_in = std::make_unique<awork_mcp::sign_in_kit>(io.get_executor(), config, [](const std::string& url) {
+      auto sign_in = std::make_shared<awork_mcp::sign_in_kit>(io.get_executor(), config, [](const std::string& url) {
         spdlog::warn("sign-in needed: opening the browser; if it does not open, visit {}", url);
       });
-      credential = std::make_unique<awork_mcp::oauth_credential>(io.get_executor(), sign_in->flow, sign_in->store,
-                                                                 config.sign_in.sign_in_when_needed);
+      credential = std::make_shared<awork_mcp::oauth_credential>(io.get_executor(), sign_in->flow, sign_in->store,
+                                                                 config.sign_in.sign_in_when_needed, sign_in);
     }
     auto bridge = std::make_shared<awork_mcp::bridge>(io.get_executor(), std::move(config), std::move(credential),
                                                       platform::open_stdin(io.get_executor()),

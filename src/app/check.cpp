@@ -140,7 +140,7 @@ class checker {
   std::unique_ptr<http_client> client_;
   std::unique_ptr<request_builder> builder_;
   std::unique_ptr<sign_in_kit> sign_in_;
-  std::unique_ptr<credential_source> credential_;
+  std::shared_ptr<credential_source> credential_;  // shared: an OAuth credential's renewals keep it alive
   std::optional<std::string> last_authorization_;
   bool renewed_ = false;
   rate_limit_evidence rate_limits_;
@@ -435,7 +435,7 @@ awaitable<void> checker::mcp_steps() {
     bridge_config quiet = config_;
     quiet.sign_in.sign_in_when_needed = false;
     sign_in_ = std::make_unique<sign_in_kit>(executor_, quiet, [](const std::string&) {});
-    credential_ = std::make_unique<oauth_credential>(executor_, sign_in_->flow, sign_in_->store, false);
+    credential_ = std::make_shared<oauth_credential>(executor_, sign_in_->flow, sign_in_->store, false);
   } else {
     credential_ = std::make_unique<static_bearer_credential>(config_.api_key);
   }

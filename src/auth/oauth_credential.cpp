@@ -25,8 +25,8 @@ std::string token_of(const std::optional<std::string>& authorization) {
 }  // namespace
 
 oauth_credential::oauth_credential(net::any_io_executor ex, oauth_flow& flow, const token_store& store,
-                                   bool sign_in_when_needed)
-    : executor_(ex), flow_(flow), store_(store), sign_in_when_needed_(sign_in_when_needed), busy_(ex) {
+                                   bool sign_in_when_needed, std::shared_ptr<void> owner)
+    : owner_(std::move(owner)), job_ended_(ex), executor_(ex), flow_(flow), store_(store), sign_in_when_needed_(sign_in_when_needed), busy_(ex) {
   adopt(store_.load(flow_.resource_key()));
   if (record_) spdlog::info("OAuth: using the stored sign-in for {} (client {})", flow_.server().display(), record_->client.client_id);
 }
@@ -76,6 +76,44 @@ awaitable<credential_renewal> oauth_credential::renew_after_rejection(const cred
 
 awaitable<credential_renewal> oauth_credential::renew(renewal_reason reason, std::string stale,
                                                       std::string www_authenticate) {
+  struct job_state {
+    explicit job_state(net::any_io_executor ex) : ended(std::move(ex)) {}
+    bool done = false;
+    credential_renewal outcome;
+    async_event ended;
+  };
+  auto job = std::make_shared<job_state>(executor_);
+  ++jobs_running_;
+  // Spawned without the request's cancellation slot: the request may stop waiting, the job goes on.
+  net::co_spawn(executor_, run_renewal(reason, std::move(stale), std::move(www_authenticate)),
+                [self = shared_from_this(), job](std::exception_ptr e, credential_renewal outcome) {
+                  if (e) {
+                    try {
+                      std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                      outcome = {false, std::string("the renewal failed: ") + ex.what()};
+                    }
+                  }
+                  job->outcome = std::move(outcome);
+                  job->done = true;
+                  job->ended.notify_all();
+                  --self->jobs_running_;
+                  self->job_ended_.notify_all();
+                });
+  while (!job->done) co_await job->ended.wait();  // throws if this request is cancelled meanwhile
+  co_return job->outcome;
+}
+
+awaitable<void> oauth_credential::settle(std::chrono::steady_clock::time_point deadline) {
+  if (jobs_running_ > 0) spdlog::info("OAuth: waiting for the renewal in progress before exiting");
+  while (jobs_running_ > 0 && std::chrono::steady_clock::now() < deadline) co_await job_ended_.wait_until(deadline);
+}
+
+awaitable<credential_renewal> oauth_credential::run_renewal(renewal_reason reason, std::string stale,
+                                                            std::string www_authenticate) {
+  // Declared first, so destroyed last: if the io_context destroys this job unfinished (the hard
+  // stop at exit), releasing the lock below still finds the credential.
+  const auto keep_alive = shared_from_this();
   auto in_process = co_await busy_.acquire();
   // Someone in this process renewed while we waited for our turn.
   if (reason != renewal_reason::step_up && record_ && record_->tokens.access_token != stale && !due_for_early_renewal())
@@ -83,7 +121,10 @@ awaitable<credential_renewal> oauth_credential::renew(renewal_reason reason, std
 
   std::unique_ptr<platform::file_lock> across_processes;
   if (!store_.dir().empty()) {
-    const auto deadline = std::chrono::steady_clock::now() + flow_.longest_lock_hold();
+    // An early renewal tries once: another process holding the lock may be in a browser sign-in
+    // for minutes, and the token in hand still works meanwhile (the next request tries again).
+    const auto deadline = reason == renewal_reason::expiring ? std::chrono::steady_clock::now()
+                                                             : std::chrono::steady_clock::now() + flow_.longest_lock_hold();
     auto attempt = co_await store_.lock(executor_, flow_.resource_key(), deadline);
     if (!attempt.error.empty())  // an unwritable store: renew anyway, in this process alone
       spdlog::warn("OAuth: renewing without the sign-in store's lock ({})", attempt.error);

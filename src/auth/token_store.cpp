@@ -1,5 +1,7 @@
 #include "awork_mcp/auth/token_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace awork_mcp {
 
 namespace {
@@ -75,11 +77,12 @@ awaitable<platform::file_lock::attempt> token_store::lock(net::any_io_executor e
                                                           std::chrono::steady_clock::time_point deadline) const {
   const std::string key(resource);  // the caller's view need not outlive a suspension
   net::steady_timer pause(ex);
-  for (;;) {
+  for (bool told = false;; told = true) {
     auto attempt = try_lock(key);
     if (attempt.lock || !attempt.error.empty()) co_return attempt;
     // Another process is renewing or signing in: its result lands in the store; wait for it.
     if (std::chrono::steady_clock::now() >= deadline) co_return attempt;
+    if (!told) spdlog::debug("OAuth: another awork-mcp holds the sign-in store's lock; waiting for it");
     pause.expires_after(lock_poll);
     co_await pause.async_wait(net::as_tuple(net::use_awaitable));
   }

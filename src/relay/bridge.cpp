@@ -44,7 +44,7 @@ std::string cancelled_request_key(std::string_view notification) {
 
 }  // namespace
 
-bridge::bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<credential_source> credential,
+bridge::bridge(net::any_io_executor ex, bridge_config config, std::shared_ptr<credential_source> credential,
                std::unique_ptr<platform::input_stream> input, std::unique_ptr<platform::output_stream> output,
                std::function<void()> on_exit)
     : executor_(ex),
@@ -629,6 +629,9 @@ awaitable<void> bridge::shut_down(bool drain, bool reader_gone) {
   const auto last = session_.current();
   co_await upstream_.end_session(last.headers);
   upstream_.close_idle();
+  // A refresh in flight may have rotated the refresh token at the server already: its new pair
+  // is stored before we go (bounded by half the grace the hard stop leaves).
+  co_await credential_->settle(std::chrono::steady_clock::now() + grace / 2);
   if (!reader_gone) co_await output_.flush();
   output_.stop();
   hard_stop->cancel();

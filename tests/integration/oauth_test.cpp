@@ -68,6 +68,10 @@ class awork_stand_in {
   /// The metadata as awork's developer documentation describes it: the protected-resource
   /// metadata names no scope, and offline_access is the only scope the authorization server lists.
   void advertise_documented_scopes() { locked([&] { documented_scopes_ = true; return 0; }); }
+  /// Refresh grants are carried out (the refresh token rotated) and then held until `release`
+  /// opens: the moment when a bridge that gives up on the exchange loses the new pair.
+  void hold_refreshes(gate* release) { locked([&] { hold_refreshes_ = release; return 0; }); }
+  int refreshes_held() const { return locked([&] { return refreshes_held_; }); }
 
   /// Plays the browser: takes the authorization URL, checks it as awork would, and returns the
   /// redirect target (the loopback callback with code and state).
@@ -150,7 +154,7 @@ class awork_stand_in {
       reply.empty(404);
       return true;
     }
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (target == "/api/v1/clientapplications/register") {
       auto registration = json::parse(req.body()).as_object();
       if (registration["application_type"] != "native" || registration["token_endpoint_auth_method"] != "none")
@@ -186,7 +190,13 @@ class awork_stand_in {
           return oauth_error(400, "invalid_grant");
         }
         ++refresh_grants_;
-        reply.json(200, issue_tokens(documented_scopes_ ? "offline_access" : "full_access offline_access"));
+        const auto tokens = issue_tokens(documented_scopes_ ? "offline_access" : "full_access offline_access");
+        if (auto* release = hold_refreshes_) {
+          ++refreshes_held_;
+          lock.unlock();
+          release->wait_for(20s);
+        }
+        reply.json(200, tokens);
         return true;
       }
       return oauth_error(400, "unsupported_grant_type");
@@ -233,6 +243,8 @@ class awork_stand_in {
   int serial_ = 0, authorizations_ = 0, code_grants_ = 0, refresh_grants_ = 0, lockouts_ = 0, revocations_ = 0,
       client_revocations_ = 0, registrations_ = 0, rejected_calls_ = 0, access_lifetime_ = 3600;
   bool rfc7009_ = true, documented_scopes_ = false;
+  gate* hold_refreshes_ = nullptr;
+  int refreshes_held_ = 0;
   std::vector<std::string> redirects_;
   std::set<std::string> clients_, valid_access_, valid_refresh_, secrets_;
   std::map<std::string, pending_code> codes_;
@@ -259,6 +271,15 @@ unsigned browser_get(const std::string& url, const std::string& host_header = {}
   http::response<http::string_body> response;
   http::read(socket, buffer, response, ec);
   return ec ? 0 : response.result_int();
+}
+
+/// Polls `condition` until it holds or the timeout passes.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
+  for (const auto deadline = std::chrono::steady_clock::now() + timeout; !condition();) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
 }
 
 /// The sign-in URL a bridge printed on stderr ("... visit <url>" or an indented line).
@@ -413,21 +434,32 @@ TEST_F(oauth_test, with_awork_documented_metadata_the_sign_in_asks_for_offline_a
   EXPECT_EQ(auth.authorizations(), 1) << "the user was sent to the browser again";
 }
 
+// The race is forced: the first bridge's refresh is held at the stand-in (the refresh token
+// already rotated) until the second bridge is seen waiting for the store's lock.
 TEST_F(oauth_test, two_bridges_renewing_at_once_share_one_refresh_and_neither_is_locked_out) {
   sign_in();
-  start_bridge({}, env);
+  start_bridge({"--log-level", "debug"}, env);
   auto first = std::move(bridge);
-  start_bridge({}, env);
+  start_bridge({"--log-level", "debug"}, env);
   auto second = std::move(bridge);
   for (auto* b : {first.get(), second.get()}) {
     b->send(initialize_line(1));
     ASSERT_TRUE(b->read_line(10s)) << b->stderr_text();
     b->send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+    // Its answer comes after `initialized` was answered: nothing of the handshake is in flight.
+    b->send(request_line(9, "ping"));
+    ASSERT_TRUE(b->read_until([](const std::string& l) { return l.find("\"id\":9") != std::string::npos; })) << b->stderr_text();
   }
+  gate release;
+  auth.hold_refreshes(&release);
   auth.expire_access_tokens();
   const auto call = request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "both"}}}});
   first->send(call);
+  ASSERT_TRUE(eventually([&] { return auth.refreshes_held() == 1; })) << first->stderr_text();
   second->send(call);
+  ASSERT_TRUE(eventually([&] { return second->stderr_text().find("holds the sign-in store's lock; waiting") != std::string::npos; }))
+      << "the second bridge never waited for the lock:\n" << second->stderr_text();
+  release.open();
   for (auto* b : {first.get(), second.get()}) {
     auto line = b->read_until([](const std::string& l) { return l.find("\"id\":2") != std::string::npos; }, 15s);
     ASSERT_TRUE(line) << b->stderr_text();
@@ -436,6 +468,59 @@ TEST_F(oauth_test, two_bridges_renewing_at_once_share_one_refresh_and_neither_is
   EXPECT_EQ(auth.lockouts(), 0) << "a rotated refresh token was used twice";
   EXPECT_EQ(auth.refresh_grants(), 1) << "the second bridge should take over the first one's new tokens";
   EXPECT_EQ(auth.authorizations(), 1);
+}
+
+// A refresh belongs to the credential, not to the request that needed it: the editor cancels that
+// request while the exchange is in flight (the server has already rotated the refresh token),
+// and the new pair is still stored and used. Otherwise the next refresh presents the spent token,
+// awork revokes the whole grant and the user is sent to the browser.
+TEST_F(oauth_test, a_refresh_outlives_the_request_the_editor_cancelled_and_its_rotated_token_is_kept) {
+  sign_in();
+  start_bridge({"--no-auto-login", "--log-level", "info"}, env);
+  ASSERT_TRUE(handshake().as_object().contains("result")) << bridge->stderr_text();
+  bridge->send(request_line(9, "ping"));  // answered after `initialized` was: nothing else in flight
+  ASSERT_TRUE(read_response(9).as_object().contains("result"));
+  gate release;
+  auth.hold_refreshes(&release);
+  auth.expire_access_tokens();
+  bridge->send(request_line(2, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "cancelled"}}}}));
+  ASSERT_TRUE(eventually([&] { return auth.refreshes_held() == 1; })) << bridge->stderr_text();
+  bridge->send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"timeout"}})");
+  ASSERT_TRUE(eventually([&] { return bridge->stderr_text().find("the editor cancelled request 2") != std::string::npos; }))
+      << bridge->stderr_text();
+  release.open();
+  auth.hold_refreshes(nullptr);
+  bridge->send(request_line(3, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "after"}}}}));
+  const auto after = read_response(3);
+  EXPECT_TRUE(after.as_object().contains("result")) << after << "\n" << bridge->stderr_text();
+  EXPECT_EQ(auth.lockouts(), 0) << "the rotated refresh token was lost and the spent one presented";
+  EXPECT_EQ(auth.refresh_grants(), 1);
+  EXPECT_EQ(auth.authorizations(), 1);
+  // What is stored is the new pair: another bridge uses it without a refresh of its own.
+  bridge_process::options opts;
+  opts.args = {"--url", server->url(), "status"};
+  opts.env = env;
+  bridge_process status(opts);
+  EXPECT_EQ(status.wait(10s), 0) << status.stderr_text();
+}
+
+// An early renewal (the token still works for a while) does not wait behind another process that
+// holds the store's lock (a browser sign-in can hold it for minutes): it keeps the valid token.
+TEST_F(oauth_test, an_early_renewal_keeps_the_valid_token_while_another_process_holds_the_lock) {
+  auth.set_access_lifetime(4);
+  sign_in();
+  start_bridge({"--sign-in-timeout", "20"}, env);  // a wait for the lock would last up to 50 s
+  ASSERT_TRUE(handshake().as_object().contains("result")) << bridge->stderr_text();
+  std::this_thread::sleep_for(2500ms);  // past the first half of the token's life: due for renewal
+  const awork_mcp::token_store store(store_dir());
+  auto held = store.try_lock(awork_mcp::canonical_resource(awork_mcp::parse_endpoint(server->url())));
+  ASSERT_TRUE(held.lock) << held.error;
+  const auto sent = std::chrono::steady_clock::now();
+  bridge->send(request_line(2, "ping"));
+  EXPECT_TRUE(read_response(2, 5s).as_object().contains("result"));
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 1s) << "the request waited for another process's lock";
+  EXPECT_EQ(auth.refresh_grants(), 0);
+  held.lock.reset();
 }
 
 TEST_F(oauth_test, logout_revokes_the_grant_and_forgets_the_tokens) {

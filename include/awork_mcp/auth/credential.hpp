@@ -4,6 +4,7 @@
 
 #include "awork_mcp/net/net.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,9 @@ class credential_source {
   /// Called after a 401 (or a 403 insufficient_scope) refused a request: renews the credential
   /// if it can (a refresh, another process's newer token, a new sign-in).
   virtual awaitable<credential_renewal> renew_after_rejection(const credential_rejection& rejection) = 0;
+  /// At exit: waits until `deadline` for a renewal in flight to end (a refresh token the server
+  /// has rotated must be stored, or the sign-in is lost).
+  virtual awaitable<void> settle(std::chrono::steady_clock::time_point /*deadline*/) { co_return; }
 };
 
 /// A fixed API key (or pre-issued token) sent as a bearer credential.

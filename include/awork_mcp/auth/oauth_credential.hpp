@@ -7,6 +7,13 @@
 // renewal runs under the store's file lock and re-reads the store first; only a process that
 // still finds the token it knows to be stale redeems the refresh token, and saves the new pair
 // before the lock is released.
+//
+// A renewal (a refresh, a browser sign-in) belongs to the credential, not to the request that
+// needed it: it runs as a job of its own, and each request waits for its outcome under the
+// request's own cancellation. An editor that cancels the request, or gives up on it, does not
+// stop a refresh the server has already rotated (the new pair would be lost, and the old refresh
+// token, presented next time, revokes the grant), nor the sign-in the user is finishing in the
+// browser. The bridge's shutdown waits (bounded) for a job in flight: settle().
 
 #include "awork_mcp/auth/credential.hpp"
 #include "awork_mcp/auth/oauth_flow.hpp"
@@ -14,22 +21,34 @@
 #include "awork_mcp/relay/async_event.hpp"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace awork_mcp {
 
-class oauth_credential final : public credential_source {
+/// Owned by a shared_ptr (its renewal jobs hold one while they run).
+class oauth_credential final : public credential_source, public std::enable_shared_from_this<oauth_credential> {
  public:
-  oauth_credential(net::any_io_executor ex, oauth_flow& flow, const token_store& store, bool sign_in_when_needed);
+  /// `owner` keeps `flow` and `store` alive as long as the credential (and its jobs) live.
+  oauth_credential(net::any_io_executor ex, oauth_flow& flow, const token_store& store, bool sign_in_when_needed,
+                   std::shared_ptr<void> owner = {});
 
   awaitable<std::optional<std::string>> authorization() override;
   awaitable<credential_renewal> renew_after_rejection(const credential_rejection& rejection) override;
+  awaitable<void> settle(std::chrono::steady_clock::time_point deadline) override;
 
  private:
   enum class renewal_reason { expiring, rejected, step_up };
-  /// Renews under both locks; `stale` is the access token known not to work (empty: none).
+  /// Starts a renewal job (see the top of this file) and waits for its outcome.
   awaitable<credential_renewal> renew(renewal_reason reason, std::string stale, std::string www_authenticate);
+  /// The job: renews under both locks; `stale` is the access token known not to work (empty:
+  /// none). An early renewal (`expiring`) does not wait for another process's lock: the token
+  /// in hand still works.
+  awaitable<credential_renewal> run_renewal(renewal_reason reason, std::string stale, std::string www_authenticate);
+  std::shared_ptr<void> owner_;
+  std::size_t jobs_running_ = 0;
+  async_event job_ended_;
   std::optional<std::string> header() const;
 
   net::any_io_executor executor_;

@@ -31,7 +31,7 @@ namespace awork_mcp {
 class bridge : public std::enable_shared_from_this<bridge> {
  public:
   /// on_exit is called once everything is done.
-  bridge(net::any_io_executor ex, bridge_config config, std::unique_ptr<credential_source> credential,
+  bridge(net::any_io_executor ex, bridge_config config, std::shared_ptr<credential_source> credential,
          std::unique_ptr<platform::input_stream> input, std::unique_ptr<platform::output_stream> output,
          std::function<void()> on_exit);
 
@@ -82,7 +82,7 @@ class bridge : public std::enable_shared_from_this<bridge> {
 
   net::any_io_executor executor_;
   bridge_config config_;
-  std::unique_ptr<credential_source> credential_;
+  std::shared_ptr<credential_source> credential_;
   std::unique_ptr<platform::input_stream> input_;
   stdout_writer output_;
   platform::stop_watch stop_watch_;
