@@ -7,7 +7,8 @@
 # what one run learns helps the next); nothing is written into the repository. A crashing input
 # is saved as build/fuzz/artifacts/<target>/crash-*; reproduce it with
 #   build/fuzz/fuzz/fuzz_<target> build/fuzz/artifacts/<target>/crash-...
-# AWORK_MCP_FUZZ_STRICT=1 also checks the properties src/ does not guarantee yet (fuzz_support.hpp).
+# The runs also check the properties src/ does not guarantee yet (FUZZ_CHECK_STRICT in fuzz/,
+# fuzz_support.hpp): AWORK_MCP_FUZZ_STRICT=1 is the default; AWORK_MCP_FUZZ_STRICT=0 leaves them out.
 set -euo pipefail
 seconds=${1:-30}
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "usage: scripts/fuzz.sh [SECONDS]" >&2; exit 2; }
@@ -15,11 +16,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/install-deps.sh --fuzz
 
-targets=(line_framer sse_parser jsonrpc header_arg endpoint proxy oauth era)
+targets=(line_framer sse_parser jsonrpc header_arg endpoint proxy oauth era server_reply http_date tool_filter redirect)
 echo "== fuzz: building ${#targets[@]} targets (clang, ASan + UBSan) in build/fuzz"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" >build/fuzz/build.log 2>&1 || { cat build/fuzz/build.log >&2; exit 1; }
 
+export AWORK_MCP_FUZZ_STRICT=${AWORK_MCP_FUZZ_STRICT:-1}
 # A smaller quarantine than ASan's 256 MB default: the machine is shared.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:quarantine_size_mb=64}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 namespace awork_mcp {
 
@@ -20,6 +22,47 @@ std::string nested_string(std::string_view text, std::string_view outer, std::st
   if (!object || !object->is_object()) return {};
   const auto* value = object->get_object().if_contains(inner);
   return value && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+std::string valid_utf8(std::string_view text) {
+  // Written here: the standard library has no UTF-8 validator and Boost.JSON's is internal.
+  constexpr std::string_view replacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    bool ok = length > 0 && i + length <= text.size();
+    std::uint32_t code_point = length == 1 ? lead : length == 2 ? lead & 0x1Fu : length == 3 ? lead & 0x0Fu : lead & 0x07u;
+    for (std::size_t k = 1; ok && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      ok = (next & 0xC0) == 0x80;
+      code_point = (code_point << 6) | (next & 0x3Fu);
+    }
+    constexpr std::uint32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (ok && length > 1)
+      ok = code_point >= shortest[length] && code_point <= 0x10FFFF && !(code_point >= 0xD800 && code_point <= 0xDFFF);
+    if (ok) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out.append(replacement);
+      ++i;
+    }
+  }
+  return out;
+}
+
+void make_json_safe(boost::json::value& value) {
+  if (auto* s = value.if_string()) {
+    if (auto fixed = valid_utf8(*s); fixed.size() != s->size() || fixed != std::string_view(*s)) *s = fixed;
+  } else if (auto* d = value.if_double()) {
+    if (!std::isfinite(*d)) value = nullptr;
+  } else if (auto* a = value.if_array()) {
+    for (auto& element : *a) make_json_safe(element);
+  } else if (auto* o = value.if_object()) {
+    for (auto& member : *o) make_json_safe(member.value());
+  }
 }
 
 void fold_onto_one_line(std::string& text) {

@@ -357,8 +357,11 @@ classified_message classify(std::string_view text) {
 std::string id_key(const json::value& id) { return json::serialize(id); }
 
 std::string make_error_response(const json::value& id, int code, std::string_view message, json::object data) {
-  json::object error{{"code", code}, {"message", message}};
-  if (!data.empty()) error["data"] = std::move(data);
+  // The message and data carry what a server sent (a reason phrase, a header, its error data):
+  // the line must be standard JSON whatever those bytes were.
+  json::value error = json::object{{"code", code}, {"message", message}};
+  if (!data.empty()) error.as_object()["data"] = std::move(data);
+  make_json_safe(error);
   json::object response{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
   return json::serialize(response);
 }

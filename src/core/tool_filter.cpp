@@ -12,12 +12,14 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   // Iterative matching with one backtrack point: linear in practice, no recursion to exhaust.
   std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
+    // The pattern's '*' first: a '*' in the name is a character, and matching it literally would
+    // leave no backtrack point ("delete_*" must match "delete_*all").
+    if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       resume = t;
+    } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
     } else if (star != std::string_view::npos) {
       p = star + 1;
       t = ++resume;
@@ -43,6 +45,21 @@ std::string tool_filter::refusal(std::string_view tool) const {
     if (hint == read_only_hints_.end())
       return quoted + " is not in the server's tool list, so --read-only cannot tell that it only reads";
     if (!hint->second) return quoted + " is not annotated readOnlyHint: true, and --read-only is set";
+  }
+  return {};
+}
+
+std::string tool_filter::refusal_for(std::string_view text, const classified_message& message) const {
+  const auto is_call = [](const classified_message& m) {
+    return (m.kind == message_kind::request || m.kind == message_kind::notification) && m.method == "tools/call";
+  };
+  if (message.kind != message_kind::batch)
+    return is_call(message) ? refusal(nested_string(text, "params", "name")) : std::string();
+  for (const auto element : array_elements(text)) {
+    const auto part = classify(element);
+    if (!is_call(part)) continue;
+    if (auto refused = refusal(nested_string(element, "params", "name")); !refused.empty())
+      return "a batch is refused whole when one of its tool calls is: " + refused;
   }
   return {};
 }

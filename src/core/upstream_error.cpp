@@ -12,6 +12,7 @@
 #include <boost/json/parse.hpp>
 
 #include <initializer_list>
+#include <limits>
 #include <ostream>
 #include <sstream>
 
@@ -318,7 +319,10 @@ rpc_error to_rpc_error(const upstream_failure& f, const endpoint& server) {
       if (f.server_error.is_object()) {
         // Keep the server's own words; the bridge's reading goes into data.
         const auto& server_error = f.server_error.get_object();
-        if (const auto* code = server_error.if_contains("code"); code && code->is_int64())
+        // A code past int's range keeps the bridge's own (wrapping would name another error).
+        if (const auto* code = server_error.if_contains("code");
+            code && code->is_int64() && code->get_int64() >= std::numeric_limits<int>::min() &&
+            code->get_int64() <= std::numeric_limits<int>::max())
           e.code = static_cast<int>(code->get_int64());
         if (const auto* message = server_error.if_contains("message"); message && message->is_string())
           e.message = std::string(message->get_string()) + " — " + e.message;

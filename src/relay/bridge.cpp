@@ -181,7 +181,7 @@ void bridge::handle_line(framed_line line) {
     }
   }
   if (tool_filter_.active()) {
-    if (const auto refusal = refused_tool_call(line.text, message); !refusal.empty()) {
+    if (const auto refusal = tool_filter_.refusal_for(line.text, message); !refusal.empty()) {
       spdlog::info("refused a tool call: {}", refusal);
       for (const auto& id : message.request_ids)
         answer_error(id, rpc_code::invalid_params, refusal + "; it was not sent to the server");
@@ -213,19 +213,6 @@ void bridge::handle_line(framed_line line) {
     if (config_.get_stream) session_.hold();
   }
   admit(std::move(out));
-}
-
-std::string bridge::refused_tool_call(std::string_view text, const classified_message& message) const {
-  if (message.kind == message_kind::request)
-    return message.method == "tools/call" ? tool_filter_.refusal(nested_string(text, "params", "name")) : std::string();
-  if (message.kind != message_kind::batch) return {};
-  for (const auto element : array_elements(text)) {
-    const auto part = classify(element);
-    if (part.kind != message_kind::request || part.method != "tools/call") continue;
-    if (auto refusal = tool_filter_.refusal(nested_string(element, "params", "name")); !refusal.empty())
-      return "a batch is refused whole when one of its tool calls is: " + refusal;
-  }
-  return {};
 }
 
 void bridge::note_tool_lists(const outgoing& message) {

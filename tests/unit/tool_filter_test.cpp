@@ -28,6 +28,8 @@ TEST(tool_filter, globs) {
       {"a*b*c", "aXbYc", true},      {"a*b*c", "aXcYb", false},
       {"a**b", "ab", true},          {"Delete_*", "delete_task", false},  // names are case-sensitive
       {"*a*a*a*a*a*b", sixty_as.c_str(), false},                          // no exponential backtracking
+      // A '*' in the name is a character like any other: the pattern's '*' still matches runs.
+      {"delete_*", "delete_*all", true},  {"*", "*", true},  {"a*", "a*b*", true},  {"?*", "*x", true},
   };
   for (const auto& r : rows) EXPECT_EQ(glob_match(r.pattern, r.text), r.match) << r.pattern << " ~ " << r.text;
 }

@@ -1,5 +1,6 @@
 #include "awork_mcp/core/upstream_error.hpp"
 
+#include "awork_mcp/core/endpoint.hpp"
 #include "awork_mcp/core/jsonrpc.hpp"
 
 #include <boost/asio/error.hpp>
@@ -66,6 +67,36 @@ TEST(upstream_error, keeps_the_servers_jsonrpc_error) {
   EXPECT_EQ(e.message.rfind("Invalid params", 0), 0u) << e.message;
   EXPECT_EQ(e.data.at("httpStatus"), 400);
   EXPECT_EQ(e.data.at("serverData").at("x"), 1);
+}
+
+// What the server sent goes into the bridge's answer: it must stay one line of valid JSON
+// whatever the bytes (a Latin-1 reason phrase, a number past a double's range, a code past int).
+TEST(upstream_error, an_error_line_is_valid_json_whatever_the_server_sent) {
+  struct row {
+    const char* name;
+    std::string reason, content_type, body;
+    request_trace trace;
+  } rows[] = {
+      {"Latin-1 reason phrase", "Dienst nicht verf\xfcgbar", "text/plain", "busy", {}},
+      {"Trace-Id not UTF-8", "Service Unavailable", "text/plain", "", {"abc\xff\xfe", "edge\xc3"}},
+      {"error data 1e400", "Internal Server Error", "application/json",
+       R"({"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error","data":{"limit":1e400,"nan":-1e999}}})", {}},
+      {"error message not UTF-8 in data", "Bad", "application/json",
+       R"({"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"m","data":["\u00e9"]}})", {}},
+  };
+  for (const auto& r : rows) {
+    const auto failure = describe_http_status(503, r.reason, r.content_type, r.body, std::nullopt, r.trace);
+    const auto error = to_rpc_error(failure, parse_endpoint("https://mcp.example/mcp"));
+    const auto line = make_error_response(7, error.code, error.message, error.data);
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(line, ec);
+    EXPECT_FALSE(ec) << r.name << ": " << line;
+    EXPECT_EQ(line.find('\n'), std::string::npos) << r.name;
+  }
+  // A code that does not fit in an int is not wrapped into another (4294934528 is -32768 as int).
+  const auto wrapped = describe_http_status(500, "", "application/json",
+                                            R"({"jsonrpc":"2.0","id":1,"error":{"code":4294934528,"message":"m"}})", std::nullopt, {});
+  EXPECT_NE(to_rpc_error(wrapped, parse_endpoint("https://mcp.example/mcp")).code, -32768);
 }
 
 TEST(upstream_error, uncertain_delivery_says_the_call_may_have_run) {

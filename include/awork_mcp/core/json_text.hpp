@@ -29,6 +29,17 @@ inline const boost::json::object* object_at(const boost::json::object& object, s
 /// result.protocolVersion), or empty when the text is not such an object.
 std::string nested_string(std::string_view text, std::string_view outer, std::string_view inner);
 
+/// The text as valid UTF-8: each byte that does not begin a well-formed sequence (RFC 3629: no
+/// overlong forms, no surrogates, nothing past U+10FFFF) becomes U+FFFD. Boost.JSON writes a
+/// string's bytes as they are, so what a server sent outside JSON (a reason phrase, a header) is
+/// passed through this before it goes into a line of JSON.
+std::string valid_utf8(std::string_view text);
+
+/// Makes a document that the bridge writes safe to serialize as standard JSON: strings valid
+/// UTF-8 (valid_utf8), and numbers that are not finite (a server's 1e400, read as infinity, which
+/// Boost.JSON would write as Infinity) null.
+void make_json_safe(boost::json::value& value);
+
 /// Puts a valid JSON text on one line. Raw CR and LF cannot occur inside JSON strings, so in valid
 /// JSON they are whitespace between tokens: each becomes a space, and no other byte changes.
 void fold_onto_one_line(std::string& text);

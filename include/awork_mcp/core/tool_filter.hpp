@@ -3,6 +3,8 @@
 // answer is cut down to the tools allowed (every other byte as the server sent it), and a call to
 // any other tool is refused before it reaches the server.
 
+#include "awork_mcp/core/jsonrpc.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <map>
@@ -33,6 +35,10 @@ class tool_filter {
   std::string filter_list(std::string_view response_line, const boost::json::value& id);
   /// Why a call to `tool` is refused (a sentence naming the option), or empty if it may go.
   std::string refusal(std::string_view tool) const;
+  /// Why a message from the editor may not go to the server, or empty: a tools/call of a refused
+  /// tool, as a request or a notification (a server might still run it), or a batch holding one
+  /// (refused whole: its other requests would go out with it).
+  std::string refusal_for(std::string_view text, const classified_message& message) const;
 
  private:
   tool_filter_config config_;

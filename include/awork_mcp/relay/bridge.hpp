@@ -49,8 +49,6 @@ class bridge : public std::enable_shared_from_this<bridge> {
   void launch(outgoing message, slot_use slot);
   /// The editor cancelled this request: no answer goes out for it, and its stream is closed.
   void abandon(const std::string& key);
-  /// Why this message is a call to a tool the filters refuse (a batch: any of its calls), or empty.
-  std::string refused_tool_call(std::string_view text, const classified_message& message) const;
   /// Remembers which requests are tools/list, so that their answers are filtered.
   void note_tool_lists(const outgoing& message);
   void answer_error(const json::value& id, int code, std::string_view message, json::object data = {});
