@@ -412,6 +412,21 @@ awaitable<void> bridge::forward(outgoing message, bool holds_slot) {
     if (!is_initialize) snapshot = co_await session_.ready(through_hold);
     if (!message.keys.empty() && answered()) break;  // shutdown answered it while it waited
     const bool can_renew = session_.initialize_text().has_value() && !is_initialize;
+    if (can_renew && session_.lost()) {
+      // The last renewal failed: this message renews again (after the back-off) rather than go
+      // out without a session, which the server would refuse for good.
+      if (auto wait = session_.renewal_wait(); !wait.empty()) {
+        failure = upstream_failure{failure_kind::refused, std::move(wait)};
+        break;
+      }
+      ++used.renewals;
+      spdlog::info("the session was lost; initializing a new one before sending {}", message.method.empty() ? "a response" : message.method);
+      if (auto renewal = co_await renew_session(snapshot.generation)) {
+        failure = std::move(renewal);
+        break;
+      }
+      continue;
+    }
     // An initialize sent on a remembered era must not hand the editor a 2026-07-28 answer it
     // cannot read: such an answer means the server moved on, and is asked again below.
     bool answered_as_modern = false;
@@ -523,7 +538,12 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
   // requests waiting for it must not wait forever.
   struct renewal_end {
     session& s;
-    ~renewal_end() { s.end_renewal(); }
+    bool succeeded = false;
+    std::string problem;  // empty if cut short (the request that carried it was cancelled)
+    ~renewal_end() {
+      if (!succeeded) s.renewal_failed(std::move(problem));
+      s.end_renewal();
+    }
   } renewal_guard{session_};
   step_result failure;
   // The replayed initialize carries an id of the bridge's own. Its answer is recognised only on
@@ -568,8 +588,12 @@ awaitable<step_result> bridge::renew_session(std::uint64_t failed_generation) {
     }
   }
   if (!failure) {
+    renewal_guard.succeeded = true;
     spdlog::info("new session established");
     if (config_.get_stream && session_.has_session_id() && !shutting_down_) listener_.start();
+  } else {
+    renewal_guard.problem = failure->detail;
+    spdlog::warn("a new session could not be set up: {}", failure->detail);
   }
   co_return failure;
 }

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace awork_mcp {
 
 session::session(net::any_io_executor ex) : changed_(std::move(ex)) {}
@@ -20,6 +22,8 @@ awaitable<session::snapshot> session::ready(bool through_hold) {
 }
 
 void session::begin(std::string initialize_text) {
+  lost_ = false;
+  failed_renewals_ = 0;
   initialize_ = std::move(initialize_text);
   initialized_.reset();
   headers_ = {};
@@ -42,6 +46,8 @@ void session::established(std::string_view session_id, std::string_view protocol
       spdlog::warn("ignoring the server's protocolVersion: it is not of the form YYYY-MM-DD");
   }
   setting_up_ = false;
+  lost_ = false;
+  failed_renewals_ = 0;
   changed_.notify_all();
 }
 
@@ -61,6 +67,23 @@ bool session::begin_renewal(std::uint64_t failed) {
 void session::end_renewal() {
   renewing_ = false;
   changed_.notify_all();
+}
+
+void session::renewal_failed(std::string problem) {
+  lost_ = true;
+  if (problem.empty()) return;  // cut short: the next request may try at once
+  ++failed_renewals_;
+  const auto back_off = std::min(std::chrono::seconds(1L << std::min(failed_renewals_ - 1, 5)), std::chrono::seconds(30));
+  next_renewal_ = std::chrono::steady_clock::now() + back_off;
+  last_problem_ = std::move(problem);
+}
+
+std::string session::renewal_wait() const {
+  const auto now = std::chrono::steady_clock::now();
+  if (!lost_ || failed_renewals_ == 0 || now >= next_renewal_) return {};
+  const auto left = std::chrono::ceil<std::chrono::seconds>(next_renewal_ - now).count();
+  return "the server forgot the session and a new one could not be set up (" + last_problem_ +
+         "); the next request after " + std::to_string(left) + " s tries again";
 }
 
 void session::hold() {

@@ -101,3 +101,46 @@ TEST_F(bridge_test, http_404_to_a_request_with_a_session_renews_even_without_a_b
   EXPECT_EQ(response.at("result").at("content").at(0).at("text"), "after 404") << response;
   EXPECT_EQ(mcp.initialize_count, 2);
 }
+
+// The server forgets the session and the replayed initialize fails once (a 500). The bridge must
+// not go on without a session for good: the next request renews again, and the GET stream
+// follows the new session.
+TEST_F(bridge_test, a_renewal_that_failed_once_is_tried_again_by_the_next_request) {
+  std::atomic<int> failing_initializes{0};
+  mcp.on_post = [&](const auto& req, server_reply& reply, const json::object& msg) {
+    if (has_method(msg, "initialize") && failing_initializes > 0) {
+      --failing_initializes;
+      reply.json(500, R"({"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}})");
+      return true;
+    }
+    // Like the TypeScript SDK: anything but initialize needs a session.
+    if (!has_method(msg, "initialize") && req.find("Mcp-Session-Id") == req.end()) {
+      reply.json(400, R"({"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"Bad Request: No valid session ID provided"}})");
+      return true;
+    }
+    return false;
+  };
+  start_bridge();
+  handshake();
+  bridge->send(request_line(2, "ping"));
+  ASSERT_TRUE(read_response(2).as_object().contains("result"));
+  mcp.forget_sessions = true;
+  failing_initializes = 1;
+  bridge->send(request_line(3, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "lost"}}}}));
+  const auto lost = read_response(3);
+  EXPECT_TRUE(lost.as_object().contains("error")) << "premise: the failed renewal fails this call; " << lost;
+  std::this_thread::sleep_for(1100ms);  // past the first back-off
+  bridge->send(request_line(4, "tools/call", {{"name", "echo"}, {"arguments", {{"message", "again"}}}}));
+  const auto again = read_response(4);
+  ASSERT_TRUE(again.as_object().contains("result")) << "the session was never renewed again: " << again;
+  EXPECT_EQ(again.at("result").at("content").at(0).at("text"), "again");
+  EXPECT_EQ(posts_with_method("initialize").size(), 3u);  // the editor's, the failed replay, the new one
+  const auto current = mcp.current_session();
+  const auto calls = posts_with_method("tools/call");
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back().header("Mcp-Session-Id"), current);
+  // The GET stream follows the new session.
+  EXPECT_TRUE(server->wait_for([&](const recorded_request& r) {
+    return r.method == "GET" && r.header("Mcp-Session-Id") == current;
+  })) << "no GET stream on the new session " << current;
+}

@@ -42,6 +42,15 @@ class session {
   /// (or is renewing: wait with ready()).
   bool begin_renewal(std::uint64_t failed);
   void end_renewal();
+  /// The replayed initialize failed (or was cut short): the session is lost. Requests must not
+  /// go out without one (a server refuses them for want of a session, and that refusal names no
+  /// session to have expired): the next request renews again, once the back-off after `problem`
+  /// allows (1 s, doubling, at most 30 s; none when `problem` is empty: the renewal was only cut
+  /// short, by the editor cancelling the request that carried it).
+  void renewal_failed(std::string problem);
+  bool lost() const { return lost_; }
+  /// Why a renewal may not be tried yet (the back-off after a failed one), or empty.
+  std::string renewal_wait() const;
 
   /// Holds requests until release_hold() or `limit`, whichever is first.
   void hold();
@@ -60,6 +69,10 @@ class session {
   bool setting_up_ = false;
   bool renewing_ = false;
   bool held_ = false;
+  bool lost_ = false;
+  int failed_renewals_ = 0;
+  std::chrono::steady_clock::time_point next_renewal_{};
+  std::string last_problem_;
   std::chrono::steady_clock::time_point hold_deadline_{};
   async_event changed_;
 };
