@@ -16,6 +16,11 @@ namespace {
 constexpr std::size_t max_stdout_queue_bytes = 4 * 1024 * 1024;
 // Requests beyond --max-in-flight wait for a slot; beyond this many waiting, they are refused.
 constexpr std::size_t max_waiting_requests = 1024;
+// The intake bound (bridge.hpp): notifications and answers to the server being sent at once (each
+// holds a connection); and the bytes of everything being forwarded, at least twice the longest
+// line so that one long line always fits.
+constexpr std::size_t max_notes_in_flight = 256;
+constexpr std::size_t min_intake_bytes = 32 * 1024 * 1024;
 // A GET stream silent for this long may be half-open: it is reopened (with Last-Event-ID).
 
 void log_exception(const char* what, std::exception_ptr e) {
@@ -68,7 +73,9 @@ bridge::bridge(net::any_io_executor ex, bridge_config config, std::shared_ptr<cr
                 [this](const classified_message& m, std::string&& line) { return emit(m, std::move(line)); }, config_,
                 stream_idle_limit),
       slot_freed_(ex),
-      forward_finished_(ex) {
+      forward_finished_(ex),
+      max_intake_bytes_(std::max(min_intake_bytes, 2 * config_.max_line_bytes)),
+      intake_room_(ex) {
   session_.hold_limit = config_.connect_timeout;
 }
 
@@ -97,10 +104,42 @@ void bridge::on_stop_request(const std::string& why, bool reader_gone) {
 
 // ---- intake --------------------------------------------------------------------------------
 
+struct bridge::intake_ticket {
+  std::shared_ptr<bridge> owner;
+  std::size_t bytes;
+  bool note;  // a notification or an answer: counted against max_notes_in_flight
+  intake_ticket(std::shared_ptr<bridge> b, std::size_t n, bool is_note) : owner(std::move(b)), bytes(n), note(is_note) {
+    owner->intake_bytes_ += bytes;
+    if (note) ++owner->notes_in_flight_;
+  }
+  intake_ticket(const intake_ticket&) = delete;
+  intake_ticket& operator=(const intake_ticket&) = delete;
+  ~intake_ticket() {
+    owner->intake_bytes_ -= bytes;
+    if (note) --owner->notes_in_flight_;
+    owner->intake_room_.notify_all();
+  }
+};
+
+bool bridge::intake_full() const {
+  return output_.full() || intake_bytes_ >= max_intake_bytes_ || notes_in_flight_ >= max_notes_in_flight;
+}
+
 awaitable<void> bridge::read_input() {
   auto self = shared_from_this();
   std::vector<char> buffer(64 * 1024);
   for (;;) {
+    if (intake_full()) {
+      spdlog::debug("stdin: reading paused at the intake bound ({} bytes, {} notifications in flight, stdout {})",
+                    intake_bytes_, notes_in_flight_, output_.full() ? "full" : "has room");
+      while (intake_full() && !shutting_down_) {
+        if (output_.full())
+          co_await output_.wait_for_room();
+        else
+          co_await intake_room_.wait();
+      }
+      if (shutting_down_) co_return;
+    }
     auto [ec, n] = co_await input_->read_some(net::buffer(buffer));
     if (ec == net::error::operation_aborted) co_return;  // shutting down: half a line is not a message
     if (ec) {
@@ -242,6 +281,8 @@ void bridge::abandon(const std::string& key) {
 void bridge::launch(outgoing message, slot_use slot) {
   auto self = shared_from_this();
   ++forwards_;
+  const bool note = message.kind != message_kind::request && message.kind != message_kind::batch;
+  auto ticket = std::make_shared<intake_ticket>(self, message.body.size(), note);
   // A single request can be abandoned by the editor; initialize cannot (MCP forbids it).
   std::string key;
   if (message.kind == message_kind::request && !message.is_initialize() && message.keys.size() == 1)
@@ -249,13 +290,13 @@ void bridge::launch(outgoing message, slot_use slot) {
   auto work = slot == slot_use::waits ? forward_when_slot_frees(std::move(message))
                                       : forward(std::move(message), slot == slot_use::holds);
   if (key.empty()) {
-    net::co_spawn(executor_, std::move(work), [self](std::exception_ptr e) { log_exception("forward", e); });
+    net::co_spawn(executor_, std::move(work), [self, ticket](std::exception_ptr e) { log_exception("forward", e); });
     return;
   }
   auto signal = std::make_shared<net::cancellation_signal>();
   abandon_signals_[key] = signal;
   net::co_spawn(executor_, std::move(work),
-                net::bind_cancellation_slot(signal->slot(), [self, key, signal](std::exception_ptr e) {
+                net::bind_cancellation_slot(signal->slot(), [self, key, signal, ticket](std::exception_ptr e) {
                   // The editor may have used the id again meanwhile: only our own entry goes.
                   if (auto mine = self->abandon_signals_.find(key); mine != self->abandon_signals_.end() && mine->second == signal)
                     self->abandon_signals_.erase(mine);
@@ -605,6 +646,7 @@ void bridge::request_shutdown(const std::string& why, bool drain, bool reader_go
   shutting_down_ = true;
   spdlog::info("shutting down: {}", why);
   input_->cancel();
+  intake_room_.notify_all();  // a read paused at the intake bound ends
   net::co_spawn(executor_, shut_down(drain && !reader_gone, reader_gone || output_.broken()),
                 [self = shared_from_this()](std::exception_ptr e) {
                   log_exception("shutdown", e);

@@ -64,6 +64,10 @@ awaitable<void> stdout_writer::run(std::function<void()> on_broken) {
   drained_.notify_all();
 }
 
+awaitable<void> stdout_writer::wait_for_room() {
+  while (full() && !stopped_) co_await room_.wait();
+}
+
 awaitable<void> stdout_writer::flush() {
   while (!broken_ && (writing_ || !queue_.empty())) co_await drained_.wait();
 }
@@ -71,6 +75,7 @@ awaitable<void> stdout_writer::flush() {
 void stdout_writer::stop() {
   stopped_ = true;
   wake_.notify_all();
+  room_.notify_all();
 }
 
 }  // namespace awork_mcp

@@ -3,6 +3,10 @@
 
 #include "mcp_fixture.hpp"
 
+#include <limits.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -266,4 +270,110 @@ TEST_F(bridge_test, max_in_flight_one_queues_a_ping_and_answers_it_after_the_slo
   EXPECT_EQ(second.at("id"), 8) << "the queued ping was lost";
   EXPECT_EQ(second.at("result"), json::object{});
   EXPECT_LT(std::chrono::steady_clock::now() - released, 3s);
+}
+
+namespace {
+
+// The resident set now (VmRSS), in bytes, or 0 if unreadable.
+std::size_t rss_bytes(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  return 0;
+}
+
+// Writes `line` to the bridge's stdin over and over, as an editor that does not wait, until
+// stopped or `limit` bytes; the writes block (poll) whenever the bridge stops reading.
+class flooding_editor {
+ public:
+  flooding_editor(int fd, std::string line, std::size_t limit)
+      : thread_([this, fd, line = std::move(line), limit] {
+          std::string chunk;
+          while (chunk.size() < 64 * 1024) chunk += line;
+          std::size_t offset = 0;
+          while (!stop_ && written_ < limit) {
+            pollfd pfd{fd, POLLOUT, 0};
+            if (::poll(&pfd, 1, 50) <= 0) continue;
+            // At most PIPE_BUF after POLLOUT: such a write never blocks, so stop() is never stuck
+            // behind a bridge that stopped reading.
+            const auto n = ::write(fd, chunk.data() + offset,
+                                   std::min({chunk.size() - offset, limit - written_, std::size_t{PIPE_BUF}}));
+            if (n <= 0) break;
+            written_ += static_cast<std::size_t>(n);
+            offset = (offset + static_cast<std::size_t>(n)) % chunk.size();
+          }
+        }) {}
+  ~flooding_editor() { stop(); }
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  std::size_t written() const { return written_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> written_{0};
+  std::thread thread_;
+};
+
+#ifdef AWORK_MCP_TEST_SANITIZE
+constexpr std::size_t intake_growth_limit = 160u << 20;  // ASan's redzones and quarantine
+#else
+constexpr std::size_t intake_growth_limit = 48u << 20;
+#endif
+
+}  // namespace
+
+// An editor that writes notifications faster than a slow server acknowledges them (16 KB each,
+// each acknowledged after 4 s): the bridge stops reading stdin at its intake bound instead of
+// holding every one (618 and 711 MB in two runs before the bound).
+TEST_F(bridge_test, notifications_faster_than_the_server_takes_them_stop_the_intake) {
+  mcp.on_post = [](const auto&, server_reply& reply, const json::object& msg) {
+    if (!has_method(msg, "notifications/progress")) return false;
+    std::this_thread::sleep_for(4s);
+    reply.empty(202);
+    return true;
+  };
+  start_bridge({"--drain-timeout", "1"});
+  handshake();
+  const auto before = rss_bytes(bridge->pid());
+  const std::string note = R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":1,"pad":")" +
+                           std::string(16 * 1024, 'p') + "\"}}\n";
+  flooding_editor editor(bridge->stdin_fd(), note, note.size() * 20000);
+  std::this_thread::sleep_for(6s);  // more than one round of acknowledgements
+  const auto peak = peak_rss_bytes(bridge->pid());
+  const auto written = editor.written();
+  editor.stop();
+  EXPECT_LT(written, note.size() * 20000) << "premise: the editor could write everything: the bridge never stopped reading";
+  ASSERT_GT(peak, 0u);
+  EXPECT_LT(peak - before, intake_growth_limit) << "the bridge grew by " << ((peak - before) >> 20) << " MB while the editor wrote "
+                                                << (written >> 20) << " MB of notifications";
+  bridge->send("");  // ends the half line the editor's last write may have left
+  bridge->send(request_line(99, "ping"));  // the bridge still answers once the server catches up
+  EXPECT_TRUE(read_response(99, 30s).as_object().contains("result"));
+}
+
+// An editor that writes and never reads: every line the bridge writes (its own error answers
+// too) waits under the same stdout cap, and the bridge stops reading stdin meanwhile.
+TEST_F(bridge_test, an_editor_that_never_reads_cannot_grow_the_bridges_own_answers) {
+  start_bridge();
+  handshake();
+  const auto before = rss_bytes(bridge->pid());
+  flooding_editor editor(bridge->stdin_fd(), "[]\n", 8u << 20);  // each line is answered with an error
+  std::this_thread::sleep_for(3s);
+  const auto peak = peak_rss_bytes(bridge->pid());
+  const auto written = editor.written();
+  editor.stop();
+  EXPECT_LT(written, 8u << 20) << "premise: the editor could write everything: the bridge never stopped reading";
+  ASSERT_GT(peak, 0u);
+  EXPECT_LT(peak - before, intake_growth_limit) << "the bridge grew by " << ((peak - before) >> 20) << " MB while the editor wrote "
+                                                << (written >> 20) << " MB it never read the answers to";
+  // Reading again, the editor finds every answer (the bridge reads the rest of stdin as room comes),
+  // and the bridge still works. (Nothing is written before then: stdin may be full.)
+  std::size_t refusals = 0;
+  while (bridge->read_line(2s)) ++refusals;
+  EXPECT_GT(refusals, 0u);
+  bridge->send("");  // ends the half line the editor's last write may have left
+  bridge->send(request_line(99, "ping"));
+  EXPECT_TRUE(read_response(99).as_object().contains("result"));
 }

@@ -65,6 +65,8 @@ class bridge_process {
   /// Everything the bridge wrote to stderr so far.
   std::string stderr_text() const;
   pid_t pid() const { return pid_; }
+  /// The test's end of the bridge's stdin pipe (for a writer of its own), or -1.
+  int stdin_fd() const { return stdin_fd_; }
   /// The file status flags of the terminal on stdin (it is shared with the bridge), or -1.
   int terminal_flags() const;
   /// The terminal's file status flags before the bridge started, or -1.

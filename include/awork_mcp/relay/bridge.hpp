@@ -104,6 +104,16 @@ class bridge : public std::enable_shared_from_this<bridge> {
   std::size_t open_ended_forwards_ = 0;   // of those, listen streams: the drain does not wait for them
   async_event slot_freed_;
   async_event forward_finished_;
+  // The intake bound: everything read from stdin and not done with yet. Reading stops while the
+  // bytes of the messages being forwarded, the notifications and answers being sent (each holds
+  // a connection), or the lines waiting for stdout reach their caps: an editor cannot grow the
+  // bridge by writing faster than the server or the editor itself takes the results.
+  struct intake_ticket;  // held by each message's forward until it is done
+  std::size_t intake_bytes_ = 0;
+  std::size_t notes_in_flight_ = 0;
+  std::size_t max_intake_bytes_;
+  async_event intake_room_;
+  bool intake_full() const;
   std::uint64_t renewals_ = 0;
   /// Requests in flight that the editor may cancel, by id key.
   std::map<std::string, std::shared_ptr<net::cancellation_signal>> abandon_signals_;

@@ -26,6 +26,11 @@ class stdout_writer {
   awaitable<void> write_line_when_room(std::string line);
   /// Drains the queue until stop(); calls on_broken when stdout can no longer be written.
   awaitable<void> run(std::function<void()> on_broken);
+  /// Whether the queue is at its cap: the bridge then reads no more from stdin, since what it
+  /// reads makes more lines (the bridge's own answers are queued without waiting).
+  bool full() const { return !broken_ && queued_bytes_ >= max_queued_bytes_; }
+  /// Waits until the queue is below its cap (or stdout is broken, or the writer stopped).
+  awaitable<void> wait_for_room();
   /// Waits until everything queued so far is written (or writing failed).
   awaitable<void> flush();
   void stop();
