@@ -19,10 +19,10 @@
 namespace awork_mcp::platform {
 
 void not_inherited(tcp::socket& socket) {
-  ::SetHandleInformation(reinterpret_cast<HANDLE>(socket.native_handle()), HANDLE_FLAG_INHERIT, 0);
+  ::SetHandleInformation(reinterpret_cast<HANDLE>(static_cast<SOCKET>(socket.native_handle())), HANDLE_FLAG_INHERIT, 0);
 }
 void not_inherited(tcp::acceptor& acceptor) {
-  ::SetHandleInformation(reinterpret_cast<HANDLE>(acceptor.native_handle()), HANDLE_FLAG_INHERIT, 0);
+  ::SetHandleInformation(reinterpret_cast<HANDLE>(static_cast<SOCKET>(acceptor.native_handle())), HANDLE_FLAG_INHERIT, 0);
 }
 
 void enable_tcp_keepalive(tcp::socket& socket, std::chrono::seconds idle) {
