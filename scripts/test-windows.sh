@@ -79,11 +79,15 @@ integration_filter='*'
 integration_filter+=':-*sigterm*:*stdin_can_be_a_terminal*:*parent_dies*'
 integration_filter+=':*uppercase_http_proxy_alone_is_ignored*:*connect_timeout_counts_a_slow_tcp_connect*'
 integration_filter+=':*the_store_is_private_to_the_user*:install_test.*:*logout_waits_for_a_renewal_in_progress*'
+# The test holds the store's lock with flock, which the Windows program's LockFileEx does not see;
+# the browser stand-in is a POSIX shell script; memory is measured in /proc of a Linux process.
+integration_filter+=':*an_early_renewal_keeps_the_valid_token*:*a_browser_that_lingers*'
+integration_filter+=':*notifications_faster_than_the_server_takes_them*:*an_editor_that_never_reads*'
 e2e_filter='server_everything*:http_sse.*'
 windows_filter='*'
 # Exactly this many must run (a renamed or lost test must not shrink the set unnoticed; a test
 # added to a filtered binary raises its number in the same commit).
-declare -A expected=([integration_tests]=138 [e2e_tests]=13 [windows_tests]=8)
+declare -A expected=([integration_tests]=150 [e2e_tests]=13 [windows_tests]=8)
 
 passed=0
 failed=0
