@@ -79,12 +79,22 @@ TEST(http_date, refuses_what_is_not_an_http_date) {
     EXPECT_FALSE(parse_http_date(bad, at(may_2026))) << bad;
 }
 
-// Four-digit years reach past what the clock holds (nanoseconds: 1677 to 2262): such a date is
-// the clock's own end, never an overflow.
+// Four-digit years can reach past what the clock holds (libstdc++ counts nanoseconds: 1677 to
+// 2262; libc++ microseconds): such a date is the clock's own end, never an overflow.
+namespace {
+std::chrono::system_clock::time_point second_or_clock_end(long long since_epoch) {
+  using clock = std::chrono::system_clock;
+  if (since_epoch > std::chrono::floor<std::chrono::seconds>(clock::duration::max()).count()) return clock::time_point::max();
+  if (since_epoch < std::chrono::ceil<std::chrono::seconds>(clock::duration::min()).count()) return clock::time_point::min();
+  return clock::time_point(std::chrono::seconds(since_epoch));
+}
+}  // namespace
+
 TEST(http_date, years_beyond_the_clock_are_its_ends) {
-  EXPECT_EQ(parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT", at(may_2026)), std::chrono::system_clock::time_point::max());
-  EXPECT_EQ(parse_http_date("Fri Dec 31 23:59:59 9999", at(may_2026)), std::chrono::system_clock::time_point::max());
-  EXPECT_EQ(parse_http_date("Mon, 01 Jan 0001 00:00:00 GMT", at(may_2026)), std::chrono::system_clock::time_point::min());
+  constexpr long long end_of_9999 = 253402300799, start_of_year_1 = -62135596800;
+  EXPECT_EQ(parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT", at(may_2026)), second_or_clock_end(end_of_9999));
+  EXPECT_EQ(parse_http_date("Fri Dec 31 23:59:59 9999", at(may_2026)), second_or_clock_end(end_of_9999));
+  EXPECT_EQ(parse_http_date("Mon, 01 Jan 0001 00:00:00 GMT", at(may_2026)), second_or_clock_end(start_of_year_1));
 }
 
 TEST(http_date, leap_years_of_the_gregorian_calendar) {
