@@ -219,6 +219,9 @@ classified_message classify_fields(message_fields& m) {
     return out;
   }
   if (m.has_id && m.id_valid) out.id = m.id;
+  // A number id that is not a 64-bit integer goes back as it was written, whatever is refused:
+  // re-serializing its double does not give the same text (98446744073709551616, 1e3).
+  if (out.id.is_double()) out.id_text = m.id_text;
   if (!m.version_ok) {
     out.problem = "missing \"jsonrpc\": \"2.0\"";
     return out;
@@ -290,13 +293,14 @@ id_scanner& id_scanner::operator=(id_scanner&&) noexcept = default;
 void id_scanner::feed(std::string_view piece) {
   if (impl_->stopped || piece.empty()) return;
   error_code ec;
-  impl_->parser.write_some(true, piece.data(), piece.size(), ec);
-  if (ec) impl_->stopped = true;
+  const auto used = impl_->parser.write_some(true, piece.data(), piece.size(), ec);
+  // An error, or bytes after the first value: the message ended; the rest is not part of it.
+  if (ec || used != piece.size() || impl_->parser.done()) impl_->stopped = true;
 }
 
 json::value id_scanner::id() const {
   const auto& scan = impl_->parser.handler();
-  if (scan.top_is_array || scan.messages.empty()) return nullptr;
+  if (scan.top_is_array || scan.top_is_scalar || scan.messages.empty()) return nullptr;
   const auto& m = scan.messages.front();
   return m.has_id && m.id_valid ? m.id : json::value(nullptr);
 }

@@ -143,6 +143,26 @@ TEST(jsonrpc, an_id_that_is_not_a_64_bit_integer_is_refused_and_answered_with_it
   }
 }
 
+// Found by fuzz_jsonrpc: a message refused for another reason (no "jsonrpc") whose id is a number
+// beyond 64 bits was answered with that number re-serialized from a double, which does not come
+// back as the same text (98446744073709551616 became 9.844674407370955E19).
+TEST(jsonrpc, an_invalid_message_with_a_non_integer_id_is_answered_with_its_own_spelling) {
+  const struct {
+    const char* text;
+    const char* id;
+  } rows[] = {
+      {R"({"id":98446744073709551616,"json$rpc":"2.0","result":{}})", "98446744073709551616"},
+      {R"({"id":1.25,"method":"ping"})", "1.25"},
+      {R"({"jsonrpc":"1.0","id":1e3,"method":"ping"})", "1e3"},
+  };
+  for (const auto& [text, id] : rows) {
+    auto m = classify(text);
+    ASSERT_EQ(m.kind, message_kind::invalid) << text;
+    const auto reply = make_error_response(m, rpc_code::invalid_request, m.problem);
+    EXPECT_NE(reply.find(std::string(R"("id":)") + id + ","), std::string::npos) << reply;
+  }
+}
+
 // JSON-RPC 2.0: a batch's elements are answered one by one; an invalid element does not take its
 // valid neighbours down with it.
 TEST(jsonrpc, a_batch_with_invalid_elements_refuses_each_of_them_and_keeps_the_rest) {
@@ -187,5 +207,30 @@ TEST(jsonrpc, the_id_of_a_line_read_in_pieces_is_found_after_megabytes) {
     for (std::size_t at = 0; at < r.text.size(); at += 65536) scanner.feed(std::string_view(r.text).substr(at, 65536));
     EXPECT_EQ(scanner.id(), r.id) << r.text.substr(0, 60);
     EXPECT_LT(scanner.bytes_held(), 64u * 1024) << r.text.substr(0, 60);
+  }
+}
+
+// Found by fuzz_line_framer: the scanner read on after a first value ended (a number before the
+// object), so the same line had an id when read in pieces and none when read whole. What follows
+// the first value is never part of the message, however the line is cut.
+TEST(jsonrpc, the_id_scanner_stops_where_the_first_value_ends_however_the_line_is_cut) {
+  const struct {
+    const char* text;
+    json::value id;
+  } rows[] = {
+      {R"(3&{"jsonrpc":"2.0","id":2})", nullptr},
+      {R"(3 {"jsonrpc":"2.0","id":2})", nullptr},
+      {R"("a"{"id":2})", nullptr},
+      {R"({"id":1}{"id":2})", 1},
+      {R"({"id":1} x)", 1},
+  };
+  for (const auto& r : rows) {
+    const std::string_view text = r.text;
+    for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+      id_scanner scanner;
+      scanner.feed(text.substr(0, cut));
+      scanner.feed(text.substr(cut));
+      EXPECT_EQ(scanner.id(), r.id) << text << " cut at " << cut;
+    }
   }
 }

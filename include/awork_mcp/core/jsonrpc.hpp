@@ -34,8 +34,9 @@ struct classified_message {
   std::string method;          ///< for requests and notifications
   std::string problem;         ///< why it is invalid
   std::vector<json::value> request_ids;  ///< requests awaiting an answer (one, or a batch's)
-  /// The id as the client wrote it, when it is a number refused as an id (not a 64-bit integer):
-  /// the refusal carries it back in the client's own spelling, which a json::value cannot keep.
+  /// The id as the client wrote it, when it is a number that is not a 64-bit integer (a request
+  /// is refused for it): an answer carries it back in the client's own spelling, which a
+  /// json::value cannot keep.
   std::string id_text;
   /// A batch's invalid elements, each answered on its own (JSON-RPC 2.0); the valid ones go on.
   struct refusal {
