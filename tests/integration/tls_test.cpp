@@ -104,6 +104,11 @@ TEST_F(tls_test, later_connections_resume_the_tls_session) {
     bridge.send(request_line(id, "tools/call", {{"name", "slow"}, {"arguments", json::object{}}}));
   for (int i = 0; i < calls; ++i) ASSERT_TRUE(bridge.read_line(std::chrono::seconds(10))) << bridge.stderr_text();
   EXPECT_GE(server.tls_handshakes(), 5u) << "premise: the parallel calls needed new connections";
-  EXPECT_EQ(server.tls_handshakes() - server.resumed_tls_handshakes(), 3u)
+  // Unloaded, exactly the three first handshakes are full. On a loaded 2-core machine one or two
+  // more were seen full (3 of 40 runs with both cores busy: 6 handshakes, 1 or 2 resumed), as a
+  // connection can start before a TLS 1.3 ticket has been read: what must hold is that later
+  // connections do resume, and that no more than the parallel calls need are opened.
+  EXPECT_GE(server.resumed_tls_handshakes(), 1u)
       << server.tls_handshakes() << " handshakes, " << server.resumed_tls_handshakes() << " resumed";
+  EXPECT_LE(server.tls_handshakes(), static_cast<std::size_t>(calls));
 }
