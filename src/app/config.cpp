@@ -5,6 +5,7 @@
 #include "awork_mcp/install/clients.hpp"
 #include "awork_mcp/platform/files.hpp"
 #include "awork_mcp/platform/platform.hpp"
+#include "awork_mcp/build_info.hpp"
 #include "awork_mcp/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -67,7 +68,7 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   CLI::App app{"awork-mcp: a stdio MCP server that relays to awork's remote MCP server (or any Streamable HTTP "
                "MCP server).\nReads JSON-RPC lines on stdin, writes them on stdout, logs to stderr.",
                "awork-mcp"};
-  app.set_version_flag("--version", std::string("awork-mcp ") + version);
+  app.set_version_flag("--version", std::string("awork-mcp ") + version + " (commit " + build_commit + ")");
   app.set_config("--config", "", "Read options from a TOML/INI file (see config/awork-mcp.toml)");
 
   std::string api_key_file, api_key_arg, log_level = "warn";
@@ -214,6 +215,11 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
   const auto origin = [&](const char* name) { return origin_of(*app.get_option(name), argc, argv, config_items); };
   auto& provenance = cfg.provenance;
   provenance.url = origin("--url");
+  if (unfilled_setting(cfg.url)) {
+    // A bundle's server URL the user cleared: awork's, as if none had been given.
+    cfg.url = bridge_config{}.url;
+    provenance.url = setting_origin::built_in;
+  }
   provenance.protocol = origin("--protocol");
   provenance.proxy = origin("--proxy");
 
@@ -242,7 +248,7 @@ command_line_result parse_command_line(int argc, const char* const* argv, const 
       cfg.api_key = trimmed(api_key_arg);
       provenance.api_key_via =
           origin("--api-key") == setting_origin::config_file ? "api-key in the config file" : "--api-key";
-    } else if (const char* key = env("AWORK_API_KEY"); key && *key) {
+    } else if (const char* key = env("AWORK_API_KEY"); key && !unfilled_setting(key)) {
       cfg.api_key = trimmed(key);
       provenance.api_key_via = "AWORK_API_KEY";
     }

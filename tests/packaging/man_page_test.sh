@@ -30,8 +30,8 @@ for variable in "${variables[@]}" AWORK_API_KEY; do
   grep -qE "^\.B[R]? ${variable}( |$)" <<<"$environment" || fail "$variable is not under ENVIRONMENT"
 done
 
-# The version in .TH.
-version=$("$binary" --version)
+# The version in .TH ("awork-mcp X.Y.Z", without the commit --version adds).
+version=$("$binary" --version | cut -d' ' -f1,2)
 grep -qF "\"$version\"" <(grep '^\.TH ' "$page") || fail ".TH does not carry \"$version\" (awork-mcp --version)"
 
 # Every section a man page of a command should have.

@@ -35,6 +35,20 @@ TEST(config, api_key_from_the_environment) {
   EXPECT_EQ(ok.config.server.host, "api.awork.com");
 }
 
+// Claude Desktop passes an optional bundle setting the user left empty as the text
+// "${user_config.NAME}" (or an empty string): that is no key and the default URL, not a key
+// "${user_config.api_key}" sent to the server or a start that fails on the URL.
+TEST(config, settings_a_bundle_left_unfilled_count_as_not_given) {
+  for (const char* unfilled : {"", "  ", "${user_config.api_key}", "${user_config.server_url}"}) {
+    auto r = parse({"--url", unfilled}, {{"AWORK_API_KEY", unfilled}});
+    ASSERT_EQ(r.what, command_line_result::action::run) << unfilled;
+    EXPECT_FALSE(r.config.api_key) << unfilled;
+    EXPECT_EQ(r.config.server.host, "api.awork.com") << unfilled;
+  }
+  for (const char* key : {"${user_config.}x", "${user_config.a}b", "k${user_config.a}", "${other.api_key}"})
+    EXPECT_EQ(parse({}, {{"AWORK_API_KEY", key}}).config.api_key, key) << "a real value: " << key;
+}
+
 TEST(config, other_servers_need_no_key) {
   auto r = parse({"--url", "http://127.0.0.1:1234/mcp"});
   ASSERT_EQ(r.what, command_line_result::action::run);

@@ -31,6 +31,16 @@ inline std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
+/// Whether a setting was left unfilled by the program that started us: empty, or a Claude Desktop
+/// bundle's `${user_config.NAME}` for an optional field the user left empty, which Claude Desktop
+/// passes on as that very text (mcpb's getMcpConfigForManifest; modelcontextprotocol/mcpb#250).
+inline bool unfilled_setting(std::string_view value) {
+  const auto text = trimmed(value);
+  constexpr std::string_view open = "${user_config.";
+  return text.empty() ||
+         (text.starts_with(open) && text.back() == '}' && text.find('}') == text.size() - 1 && text.size() > open.size() + 1);
+}
+
 /// The start of a long text, for log lines: at most 300 bytes and the total size.
 inline std::string preview(std::string_view text) {
   constexpr std::size_t limit = 300;
