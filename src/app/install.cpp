@@ -155,6 +155,10 @@ int run_install(const bridge_config& config, const install_request& request) {
     if (fs::equivalent(platform::path_from_utf8(stable), platform::path_from_utf8(wanted.executable), ec))
       wanted.executable = stable;
   }
+  // Started by the npm launcher (`npx -y awork-mcp-bridge install …`): npx's cache is no place to
+  // name in an editor's configuration; the entry runs the package through npx as the user did.
+  if (const char* launched_by = std::getenv("AWORK_MCP_LAUNCHED_BY"))
+    wanted.npm_package = install::npm_package_of_launcher(launched_by);
   auto absolute = [](const std::string& p) {
     std::error_code ec;
     const auto full = fs::absolute(platform::path_from_utf8(p), ec);

@@ -1,5 +1,7 @@
 #include "awork_mcp/install/entry_plan.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <optional>
 #include <vector>
@@ -177,7 +179,12 @@ entry_plan plan_entry(const client_layout& layout, const entry_request& request)
 
   json::object value;
   if (layout.typed_entries) value["type"] = "stdio";
-  value["command"] = request.executable;
+  if (!request.npm_package.empty()) {
+    value["command"] = "npx";
+    args.insert(args.begin(), {"-y", request.npm_package});
+  } else {
+    value["command"] = request.executable;
+  }
   if (!args.empty()) value["args"] = json::array(args.begin(), args.end());
   if (ask_in_editor) {
     value["env"] = json::object{{"AWORK_API_KEY", "${input:" + std::string(key_input_id) + "}"}};
@@ -188,6 +195,22 @@ entry_plan plan_entry(const client_layout& layout, const entry_request& request)
   }
   plan.entry.value = std::move(value);
   return plan;
+}
+
+std::string npm_package_of_launcher(std::string_view launched_by) {
+  constexpr std::string_view prefix = "npm:";
+  if (!launched_by.starts_with(prefix)) return {};
+  const auto name = launched_by.substr(prefix.size());
+  // npm's rules for a package name (lower case, URL-safe, at most one scope), nothing an editor's
+  // shell could read as more than one word.
+  const bool plain = !name.empty() && name.size() <= 214 && name.front() != '.' && name.front() != '_' &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                              c == '@' || c == '/';
+                     }) &&
+                     std::count(name.begin(), name.end(), '/') == (name.front() == '@' ? 1 : 0) &&
+                     std::count(name.begin(), name.end(), '@') == (name.front() == '@' ? 1 : 0);
+  return plain ? std::string(name) : std::string();
 }
 
 std::string unversioned_executable(std::string_view executable) {

@@ -101,6 +101,39 @@ TEST(install_entry, the_credential_decides_the_entry) {
   }
 }
 
+// Run through npx, the entry runs the package through npx as the user did: a path inside npx's
+// cache would be gone after its next clean-up.
+TEST(install_entry, started_by_the_npm_launcher_the_entry_runs_npx) {
+  entry_request request;
+  request.executable = "/root/.npm/_npx/0123abcd/node_modules/awork-mcp-bridge-linux-x64/bin/awork-mcp";
+  request.npm_package = npm_package_of_launcher("npm:awork-mcp-bridge");
+  request.bridge_args = {"--read-only"};
+  request.credential = facts("/home/me/.awork-key", false, false);
+  const auto plan = plan_entry(layout_of(client::cursor), request);
+  EXPECT_EQ(json::serialize(plan.entry.value),
+            R"({"command":"npx","args":["-y","awork-mcp-bridge","--api-key-file","/home/me/.awork-key","--read-only"]})");
+}
+
+TEST(install_entry, the_launchers_package_name_is_taken_only_when_it_is_a_plain_npm_name) {
+  const struct {
+    const char* launched_by;
+    const char* package;
+  } rows[] = {
+      {"npm:awork-mcp-bridge", "awork-mcp-bridge"},
+      {"npm:@awork/mcp-bridge", "@awork/mcp-bridge"},
+      {"", ""},
+      {"npm:", ""},
+      {"awork-mcp-bridge", ""},
+      {"npm:awork mcp", ""},
+      {"npm:awork-mcp-bridge;rm -rf", ""},
+      {"npm:Awork", ""},
+      {"npm:a/b", ""},
+      {"npm:@a/b/c", ""},
+      {"npm:.hidden", ""},
+  };
+  for (const auto& r : rows) EXPECT_EQ(npm_package_of_launcher(r.launched_by), r.package) << r.launched_by;
+}
+
 TEST(install_entry, vscode_asks_with_a_password_prompt) {
   entry_request request;
   request.executable = exe;

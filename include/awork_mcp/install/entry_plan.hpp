@@ -36,6 +36,9 @@ std::ostream& operator<<(std::ostream& out, credential_way way);
 struct entry_request {
   std::string name = "awork";
   std::string executable;                ///< absolute path of this program
+  /// The npm package this program was started from by `npx` (its launcher says so): the entry
+  /// then runs `npx -y <package>`, which outlives npx's cache, rather than a path inside it.
+  std::string npm_package;
   std::vector<std::string> bridge_args;  ///< options given after `--`, their paths made absolute
   std::string url;                       ///< a server other than awork's given to `install`; empty for awork's
   credential_facts credential;
@@ -64,6 +67,10 @@ std::vector<std::string> with_absolute_paths(std::vector<std::string> args,
 /// becomes `<prefix>/bin/X`. Empty when the path is not such a one. The caller names the result in
 /// the entry only if it exists and is this same program.
 std::string unversioned_executable(std::string_view executable);
+
+/// The npm package named by the npm launcher's AWORK_MCP_LAUNCHED_BY ("npm:<package>"), or empty
+/// when the value is absent or not a plain package name.
+std::string npm_package_of_launcher(std::string_view launched_by);
 
 /// Whether an entry name is one editors accept everywhere: letters, digits, '-', '_' and '.',
 /// starting with a letter (VS Code's schema asks for that).
