@@ -3,7 +3,7 @@
 #
 #   bin/awork-mcp
 #   share/man/man1/awork-mcp.1.gz             written by hand: packaging/awork-mcp.1
-#   share/doc/awork-mcp/README.md, changelog.gz
+#   share/doc/awork-mcp/README.md, CHANGELOG.md, changelog.gz
 #   share/doc/awork-mcp/copyright, licenses/  the licenses of what is linked in
 #   share/doc/awork-mcp/examples/             config/, with the binary at /usr/bin/awork-mcp
 include(GNUInstallDirs)
@@ -57,7 +57,7 @@ add_dependencies(awork-mcp awork_mcp_changelog)
 
 install(TARGETS awork-mcp RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 install(FILES "${man_page_gz}" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
-install(FILES README.md packaging/copyright "${changelog_gz}" DESTINATION "${AWORK_MCP_DOCDIR}")
+install(FILES README.md CHANGELOG.md packaging/copyright "${changelog_gz}" DESTINATION "${AWORK_MCP_DOCDIR}")
 install(FILES packaging/licenses/Apache-2.0 DESTINATION "${AWORK_MCP_DOCDIR}/licenses")
 install(DIRECTORY "${AWORK_MCP_PACKAGING_DIR}/examples/" DESTINATION "${AWORK_MCP_DOCDIR}/examples")
 
@@ -67,6 +67,12 @@ endif()
 
 # ---- CPack ----------------------------------------------------------------------------------
 string(TOLOWER "${CMAKE_SYSTEM_NAME}-${CMAKE_SYSTEM_PROCESSOR}" platform)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+  # The arm64 cross build (cmake/aarch64-linux-gnu.cmake): Debian's and everyone's name for it,
+  # not the build machine's architecture, which dpkg would report.
+  string(TOLOWER "${CMAKE_SYSTEM_NAME}-arm64" platform)
+  set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE arm64)
+endif()
 
 set(CPACK_PACKAGE_NAME awork-mcp)
 set(CPACK_PACKAGE_VENDOR "awork-mcp-bridge")
