@@ -15,6 +15,11 @@
 #     libcxx     clang and libc++, as on macOS, every test again (scripts/test-libcxx.sh)
 #     package    the .deb and .tar.gz, installed and used in a clean Debian 12 root (scripts/test-package.sh)
 #     windows    awork-mcp.exe cross-built, its tests under wine (scripts/test-windows.sh)
+#     release    every release artifact made into dist/ (scripts/release.sh) and tried as users get
+#                it: sums, versions, the arm64 program's integration tests under qemu-user, the
+#                Windows zip, the Claude Desktop bundle started as its manifest says, the npm
+#                packages through a registry on loopback with npx and Claude Code, and a second
+#                build elsewhere giving the same bytes (scripts/test-release.sh)
 #
 #   scripts/test.sh --only NAME[,NAME...]   just those stages (names as above)
 #
@@ -34,10 +39,10 @@ cd "$root"
 # How many tests each stage runs: ctest's tests in a build (unit, integration, e2e, conformance,
 # the man page), one per fuzz target, the libc++ stage's ctest tests plus its macOS-branches
 # compile, the package checks, and the gtest tests run under wine.
-declare -A expected=([sanitize]=525 [ci]=525 [fuzz]=12 [libcxx]=526 [package]=9 [windows]=171)
+declare -A expected=([sanitize]=525 [ci]=525 [fuzz]=12 [libcxx]=526 [package]=9 [windows]=171 [release]=7)
 
 quick=(sanitize fuzz)
-all=(sanitize fuzz ci libcxx package windows)
+all=(sanitize fuzz ci libcxx package windows release)
 stages=("${quick[@]}")
 fuzz_seconds=${AWORK_MCP_FUZZ_SECONDS:-5}
 while (($#)); do
@@ -76,6 +81,7 @@ stage_fuzz() { scripts/fuzz.sh "$fuzz_seconds" 2>&1 | tee build/test-fuzz.log; r
 stage_libcxx() { scripts/test-libcxx.sh 2>&1 | tee build/test-libcxx.log; return "${PIPESTATUS[0]}"; }
 stage_package() { scripts/test-package.sh 2>&1 | tee build/test-package.log; return "${PIPESTATUS[0]}"; }
 stage_windows() { scripts/test-windows.sh 2>&1 | tee build/test-windows.log; return "${PIPESTATUS[0]}"; }
+stage_release() { scripts/test-release.sh 2>&1 | tee build/test-release.log; return "${PIPESTATUS[0]}"; }
 
 # count_tests LOG: sets stage_passed, stage_failed and stage_skipped from a stage's log: the last
 # line "NAME: P passed, F failed" a stage script prints (its own count, which may add checks of its
