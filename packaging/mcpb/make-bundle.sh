@@ -8,9 +8,9 @@
 #
 # Each binary goes to server/<platform>/ in the bundle; the manifest
 # (packaging/mcpb/make-manifest.mjs) lists only the platforms given. Steps: lay the bundle out
-# in build/mcpb/, `mcpb validate` the manifest, `mcpb pack` it, rewrite the zip so the same
-# inputs give the same bytes (packaging/mcpb/repack-zip.mjs: sorted entries, one date, modes
-# 0755/0644), then unpack the result with `mcpb unpack`, validate it again, check that every
+# in build/mcpb/, `mcpb validate` the manifest, `mcpb pack` it, zip the same folder so that the
+# same inputs give the same bytes (Info-ZIP's zip: sorted entries, one date, modes 0755/0644)
+# and check it holds what mcpb packed, then unpack it with `mcpb unpack`, validate it again, check that every
 # file and execute bit came back, and print `mcpb info`, the platforms, the sha256 and the path
 # (the only file written to DIST is the bundle).
 # The bundle is not signed (`mcpb pack` does not sign; `mcpb info` says "Not signed").
@@ -87,12 +87,23 @@ echo "== make-bundle: mcpb pack" >&2
 packed=$work/mcpb-pack-output.mcpb
 "$mcpb" pack "$stage" "$packed" >&2
 
-echo "== make-bundle: repacking for reproducible bytes" >&2
+# mcpb pack stamps the time of packing and keeps the directory's order: the bundle itself is
+# zipped by Info-ZIP's zip from the same folder, entries sorted, one date (SOURCE_DATE_EPOCH), no
+# directory entries (mcpb unpack cannot extract them) and no extra fields, and is checked below
+# as mcpb's own would be. It must hold what mcpb pack put in its zip, no more, no less.
+echo "== make-bundle: zipping for reproducible bytes" >&2
+command -v zip >/dev/null || { echo "make-bundle: needs zip (Debian: apt-get install zip)" >&2; exit 1; }
 if [[ -z ${SOURCE_DATE_EPOCH:-} ]]; then
   SOURCE_DATE_EPOCH=$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 315532800)
 fi
 bundle=$out/awork-mcp-$version.mcpb
-SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH node "$here/repack-zip.mjs" "$packed" "$bundle"
+rm -f "$bundle"  # zip adds to an archive that exists
+find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+(cd "$stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort | TZ=UTC zip -q -X -D -9 -@ "$bundle")
+if ! diff <(unzip -Z1 "$packed" | grep -v '/$' | LC_ALL=C sort) <(unzip -Z1 "$bundle") >&2; then
+  echo "make-bundle: mcpb pack packed other files than $stage holds (above: < mcpb's, > ours)" >&2
+  exit 1
+fi
 rm -f "$packed"
 
 echo "== make-bundle: checking the bundle (mcpb unpack, validate, contents, execute bits)" >&2
