@@ -9,7 +9,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-deps=$root/build/win-deps
+# AWORK_MCP_WIN_DEPS: where OpenSSL for mingw64 is built once and kept (cmake/mingw-w64.cmake
+# reads the same variable); scripts/test-release.sh points a second clone at the first's.
+deps=${AWORK_MCP_WIN_DEPS:-$root/build/win-deps}
+export AWORK_MCP_WIN_DEPS=$deps
 openssl_prefix=$deps/openssl
 jobs=${AWORK_MCP_JOBS:-$(nproc)}
 mkdir -p "$deps"

@@ -31,6 +31,9 @@ done
 version=$(sed -n 's/^project(awork-mcp-bridge VERSION \([0-9][0-9.]*\).*/\1/p' CMakeLists.txt)
 [[ -n $version ]] || { echo "release.sh: no version in CMakeLists.txt's project()" >&2; exit 1; }
 commit=$(git rev-parse --short=12 HEAD)
+if [[ -n $(git status --porcelain --untracked-files=no) ]]; then
+  echo "release.sh: warning: the tree has uncommitted changes: the files are not those of commit $commit" >&2
+fi
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
 export TZ=UTC  # zip stores local times
 stage=$root/build/release-stage

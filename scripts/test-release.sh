@@ -145,6 +145,11 @@ check npm env LAUNCHER_COST=1 AWORK_MCP_CLEAN_ROOT_TAR=/var/cache/awork-mcp/book
 # The same commit built again from a clone at another path: every artifact the same bytes.
 reproducible() {
   local again=$root/build/release-again
+  if [[ -n $(git status --porcelain --untracked-files=no) ]]; then
+    git status --short --untracked-files=no
+    echo "the tree has uncommitted changes: dist/ is not the commit's; commit them, then run this again"
+    return 1
+  fi
   rm -rf "$again" && git clone -q --no-hardlinks "$root" "$again/src" && git -C "$again/src" checkout -q "$(git rev-parse HEAD)" || return 1
   # The OpenSSL that the Windows build makes once (it is the same source either way).
   AWORK_MCP_WIN_DEPS=$root/build/win-deps "$again/src/scripts/release.sh" --out "$again/dist" || return 1
