@@ -27,6 +27,7 @@ set -euo pipefail
 
 VERDACCIO_VERSION=6.10.4
 CLAUDE_CODE_VERSION=2.1.337
+NPM_VERSION=10.9.9  # the npm of the clean root (self-contained: npm bundles its dependencies)
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${AWORK_MCP_RELEASE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/awork-mcp-release}
@@ -133,6 +134,10 @@ verdaccio_dir=$cache/verdaccio-$VERDACCIO_VERSION
 claude_dir=$cache/claude-code-$CLAUDE_CODE_VERSION
 install_once "$verdaccio_dir" "verdaccio@$VERDACCIO_VERSION" node_modules/verdaccio/bin/verdaccio
 install_once "$claude_dir" "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" node_modules/.bin/claude
+if [[ -n ${AWORK_MCP_CLEAN_ROOT_TAR:-} ]]; then
+  npm_dir=$cache/npm-$NPM_VERSION
+  install_once "$npm_dir" "npm@$NPM_VERSION" node_modules/npm/bin/npx-cli.js
+fi
 claude=$claude_dir/node_modules/.bin/claude
 step "verdaccio and Claude Code ready in $cache"
 
@@ -252,18 +257,18 @@ sed 's/^/    | /' "$tmp/omit.err" >&2
 
 # ---- a brand-new Debian 12 root with nothing but Node -------------------------------------------
 # AWORK_MCP_CLEAN_ROOT_TAR: a minimal Debian 12 root as a tar (the one scripts/test-package.sh
-# makes with debootstrap and caches). This machine's node and npm are copied in, nothing else;
-# the root shares the network, so the registry on 127.0.0.1 is reached. Needs root (chroot).
+# makes with debootstrap and caches). Node 22 (the official binary) and npm (from npm, pinned)
+# are copied in, nothing else: a distribution's npm spreads its modules over /usr/share. The root
+# shares the network, so the registry on 127.0.0.1 is reached. Needs root (chroot).
 if [[ -n ${AWORK_MCP_CLEAN_ROOT_TAR:-} ]]; then
   [[ -f $AWORK_MCP_CLEAN_ROOT_TAR ]] || fail "no clean root at $AWORK_MCP_CLEAN_ROOT_TAR (scripts/test-package.sh makes it)"
   jail=$tmp/debian-root
   mkdir -p "$jail"
   tar -C "$jail" -xf "$AWORK_MCP_CLEAN_ROOT_TAR" || fail "could not unpack $AWORK_MCP_CLEAN_ROOT_TAR"
   [[ ! -e $jail/usr/bin/node && ! -e $jail/usr/local/bin/node ]] || fail "the clean root already has a node"
-  npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
   mkdir -p "$jail/usr/local/bin" "$jail/usr/local/lib/node_modules"
-  cp "$(readlink -f "$(command -v node)")" "$jail/usr/local/bin/node"
-  cp -a "$npm_dir" "$jail/usr/local/lib/node_modules/npm"
+  cp "$node22" "$jail/usr/local/bin/node"
+  cp -a "$npm_dir/node_modules/npm" "$jail/usr/local/lib/node_modules/npm"
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$jail/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$jail/usr/local/bin/npx"
   mounts+=("$jail/proc") && mount -t proc proc "$jail/proc" || fail "mount /proc in the clean root"
