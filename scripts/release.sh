@@ -28,6 +28,16 @@ while (($#)); do
   shift
 done
 
+# The tools it runs besides the builds' own (a fresh Debian 12 has none of them).
+missing=()
+for p in git zip unzip file; do command -v "$p" >/dev/null || missing+=("$p"); done
+if ((${#missing[@]})); then
+  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  echo "installing: ${missing[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v node >/dev/null || { echo "release.sh: needs Node.js (npm packs the npm packages)" >&2; exit 1; }
+
 version=$(sed -n 's/^project(awork-mcp-bridge VERSION \([0-9][0-9.]*\).*/\1/p' CMakeLists.txt)
 [[ -n $version ]] || { echo "release.sh: no version in CMakeLists.txt's project()" >&2; exit 1; }
 commit=$(git rev-parse --short=12 HEAD)
@@ -41,12 +51,6 @@ rm -rf "$out" "$stage"
 mkdir -p "$out" "$stage"
 say() { echo "== release: $*" >&2; }
 started=$SECONDS
-
-if ! command -v zip >/dev/null || ! command -v node >/dev/null; then
-  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends zip >/dev/null
-  command -v node >/dev/null || { echo "release.sh: needs Node.js (npm packs the npm packages)" >&2; exit 1; }
-fi
 
 # unpack_binary ARCHIVE NAME: the stripped program out of a .tar.gz made by CPack, into $stage.
 unpack_binary() {

@@ -47,9 +47,10 @@ finish() {
   exit
 }
 
-# What the checks run: wine for the .exe, unzip, readelf (binutils), file.
+# What the checks run: git (the second clone), wine for the .exe, unzip, readelf (binutils),
+# file, curl (the registry test). A fresh Debian 12 has none of them.
 missing=()
-for p in wine wine64 unzip binutils file; do
+for p in git wine wine64 unzip binutils file curl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
