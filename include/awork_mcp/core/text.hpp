@@ -37,8 +37,9 @@ inline std::string trimmed(std::string_view s) {
 inline bool unfilled_setting(std::string_view value) {
   const auto text = trimmed(value);
   constexpr std::string_view open = "${user_config.";
+  // "${user_config.NAME}": the first '}' is the last character, and NAME is not empty.
   return text.empty() ||
-         (text.starts_with(open) && text.back() == '}' && text.find('}') == text.size() - 1 && text.size() > open.size() + 1);
+         (text.starts_with(open) && text.size() > open.size() + 1 && text.find('}') == text.size() - 1);
 }
 
 /// The start of a long text, for log lines: at most 300 bytes and the total size.
