@@ -96,6 +96,18 @@ struct verification {
   long code = X509_V_OK;
 };
 
+// Keeps the first verification error and lets the handshake finish, so that the report can say
+// why. A named type, not a lambda: clang spells a lambda's type with its source file's absolute
+// path in Asio's __PRETTY_FUNCTION__ strings, which -ffile-prefix-map does not reach (the macOS
+// build would then differ between two clones).
+struct first_verification_error {
+  std::shared_ptr<verification> verified;
+  bool operator()(bool preverified, ssl::verify_context& context) const {
+    if (!preverified && verified->code == X509_V_OK) verified->code = X509_STORE_CTX_get_error(context.native_handle());
+    return true;
+  }
+};
+
 // ---- one HTTP exchange ------------------------------------------------------------------------
 
 struct reply {
@@ -340,10 +352,7 @@ awaitable<bool> checker::tls_step(http_connection& connection) {
   else
     X509_VERIFY_PARAM_set1_host(param, f.host.c_str(), f.host.size());
   auto verified = std::make_shared<verification>();
-  tls->set_verify_callback([verified](bool preverified, ssl::verify_context& context) {
-    if (!preverified && verified->code == X509_V_OK) verified->code = X509_STORE_CTX_get_error(context.native_handle());
-    return true;
-  });
+  tls->set_verify_callback(first_verification_error{verified});
 
   auto& socket = connection.tcp();
   socket.expires_after(config_.connect_timeout);
