@@ -4,6 +4,7 @@
 #   awork-mcp-<v>-linux-x86_64.tar.gz, awork-mcp_<v>_amd64.deb     scripts/package.sh
 #   awork-mcp-<v>-linux-arm64.tar.gz,  awork-mcp_<v>_arm64.deb     scripts/build-linux-arm64.sh
 #   awork-mcp-<v>-windows-x86_64.zip                               scripts/build-windows.sh
+#   awork-mcp-<v>-macos-universal.tar.gz   arm64 + x86_64          scripts/build-macos.sh
 #   awork-mcp-<v>.mcpb                  Claude Desktop's bundle     packaging/mcpb/make-bundle.sh
 #   awork-mcp-bridge[-<platform>]-<v>.tgz   npm packages            packaging/npm/make-npm-packages.mjs
 #   SHA256SUMS
@@ -90,14 +91,28 @@ windows_exe=$win/awork-mcp.exe
 find "$win" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$stage" && find "$(basename "$win")" | LC_ALL=C sort | zip -q -X -9 -@ "$out/$(basename "$win").zip")
 
+# ---- macOS (arm64 and x86_64 in one program) ---------------------------------------------------
+say "macOS arm64 + x86_64 (scripts/build-macos.sh, cross-built with Zig)"
+scripts/build-macos.sh >"$stage/build-macos.log" 2>&1 || { tail -n 40 "$stage/build-macos.log" >&2; exit 1; }
+mac=$stage/awork-mcp-$version-macos-universal
+mkdir -p "$mac/licenses"
+cp build/macos/awork-mcp README.md CHANGELOG.md "$mac/"
+cp packaging/copyright "$mac/licenses/COPYRIGHT"
+cp packaging/licenses/* "$mac/licenses/"
+macos_universal=$mac/awork-mcp
+# Entries sorted, owned by root, dated SOURCE_DATE_EPOCH; gzip without a name or time (-n).
+(cd "$stage" && tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
+  --format=gnu -cf - "$(basename "$mac")" | gzip -9 -n >"$out/$(basename "$mac").tar.gz")
+
 # ---- Claude Desktop bundle and npm packages -----------------------------------------------------
 say "the .mcpb bundle"
 packaging/mcpb/make-bundle.sh --version "$version" --out "$out" \
-  --binary linux-x64="$linux_x64" --binary win32-x64="$windows_exe" >"$stage/mcpb.log" 2>&1 ||
+  --binary linux-x64="$linux_x64" --binary win32-x64="$windows_exe" --binary darwin="$macos_universal" >"$stage/mcpb.log" 2>&1 ||
   { cat "$stage/mcpb.log" >&2; exit 1; }
 say "the npm packages"
 node packaging/npm/make-npm-packages.mjs --version "$version" --out "$out" \
   --binary linux-x64="$linux_x64" --binary linux-arm64="$linux_arm64" --binary win32-x64="$windows_exe" \
+  --binary darwin-arm64=build/macos-arm64/awork-mcp --binary darwin-x64=build/macos-x86_64/awork-mcp \
   --readme README.md --licenses packaging/licenses --copyright packaging/copyright >"$stage/npm.log" 2>&1 ||
   { cat "$stage/npm.log" >&2; exit 1; }
 

@@ -8,6 +8,10 @@
 #                 qemu-user, Windows under wine)
 #   arm64         the arm64 program passes the integration tests under qemu-user
 #   windows zip   the .zip holds the .exe the windows stage tested, the README and the licenses
+#   macos         what can be checked without a Mac (tests/release/macho_check_test.mjs): both
+#                 architectures, macOS 12, only libSystem loaded and every symbol exported by it,
+#                 the arm64 code signature; the same program in the .tar.gz, the bundle and the
+#                 npm packages, naming this version and commit
 #   mcpb          the bundle unpacked and started exactly as its manifest says, driven through
 #                 initialize, tools/list and tools/call against the reference server
 #   npm           the packages published to a registry on loopback (verdaccio), then
@@ -18,7 +22,8 @@
 #   reproducible  a second clone elsewhere, built again: the same bytes for every artifact
 #
 # Caches (verdaccio, Claude Code, @anthropic-ai/mcpb) live outside the clone, in
-# ${XDG_CACHE_HOME:-~/.cache}/awork-mcp-release, keyed by their versions.
+# ${XDG_CACHE_HOME:-~/.cache}/awork-mcp-release, keyed by their versions; Zig and OpenSSL for each
+# cross target in ${XDG_CACHE_HOME:-~/.cache}/awork-mcp (scripts/build-macos.sh, build-openssl.sh).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -148,6 +153,25 @@ windows_zip() {
 }
 check "windows zip" windows_zip
 
+macos() {
+  local dir=$logs/macos top tbd
+  rm -rf "$dir" && mkdir -p "$dir" && tar -xzf "dist/awork-mcp-$version-macos-universal.tar.gz" -C "$dir" || return 1
+  top=$dir/awork-mcp-$version-macos-universal
+  tar -tzvf "dist/awork-mcp-$version-macos-universal.tar.gz"
+  cmp "$top/awork-mcp" build/macos/awork-mcp && test -s "$top/README.md" && test -s "$top/CHANGELOG.md" &&
+    test -s "$top/licenses/COPYRIGHT" && test -s "$top/licenses/Apache-2.0" || return 1
+  # The bundle's darwin program is the universal one; the npm packages hold one slice each.
+  unzip -p "dist/awork-mcp-$version.mcpb" server/darwin/awork-mcp | cmp - build/macos/awork-mcp || return 1
+  tar -xzOf "dist/awork-mcp-bridge-darwin-arm64-$version.tgz" package/bin/awork-mcp | cmp - build/macos-arm64/awork-mcp || return 1
+  tar -xzOf "dist/awork-mcp-bridge-darwin-x64-$version.tgz" package/bin/awork-mcp | cmp - build/macos-x86_64/awork-mcp || return 1
+  # What --version prints is compiled in: this version and commit, in both slices.
+  grep -c -a -F "$commit" build/macos-arm64/awork-mcp build/macos-x86_64/awork-mcp || return 1
+  tbd=$(ls "${AWORK_MCP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/awork-mcp}"/zig/0.11.0/lib/libc/darwin/libSystem.12.tbd) || return 1
+  AWORK_MCP_MACOS_BINARY=$top/awork-mcp AWORK_MCP_LIBSYSTEM_TBD=$tbd node --test tests/release/macho_check_test.mjs &&
+    node tests/release/macho_check.mjs --libsystem "$tbd" --arch arm64 --arch x86_64 --min-macos 12.0 "$top/awork-mcp"
+}
+check macos macos
+
 check mcpb node tests/release/mcpb_launch_test.mjs "dist/awork-mcp-$version.mcpb"
 # The clean Debian 12 root is the one the package stage makes (debootstrap, cached).
 check npm env LAUNCHER_COST=1 AWORK_MCP_CLEAN_ROOT_TAR=/var/cache/awork-mcp/bookworm-minbase.tar \
@@ -162,8 +186,8 @@ reproducible() {
     return 1
   fi
   rm -rf "$again" && git clone -q --no-hardlinks "$root" "$again/src" && git -C "$again/src" checkout -q "$(git rev-parse HEAD)" || return 1
-  # The OpenSSL that the Windows build makes once (it is the same source either way).
-  AWORK_MCP_WIN_DEPS=$root/build/win-deps "$again/src/scripts/release.sh" --out "$again/dist" || return 1
+  # The cross targets' OpenSSL and Zig's libc++ come from the same cache (outside both clones).
+  "$again/src/scripts/release.sh" --out "$again/dist" || return 1
   local differ=0 f
   for f in dist/*; do
     if cmp -s "$f" "$again/dist/$(basename "$f")"; then echo "same: $(basename "$f")"; else echo "DIFFERENT: $(basename "$f")"; differ=1; fi

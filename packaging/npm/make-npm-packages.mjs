@@ -31,8 +31,8 @@ const PLATFORMS = {
   'linux-x64': { os: 'linux', cpu: 'x64', libc: 'glibc', label: 'Linux x64 (glibc 2.35 or newer)' },
   'linux-arm64': { os: 'linux', cpu: 'arm64', libc: 'glibc', label: 'Linux arm64 (glibc 2.35 or newer)' },
   'win32-x64': { os: 'win32', cpu: 'x64', label: 'Windows x64 (10 or later)' },
-  'darwin-arm64': { os: 'darwin', cpu: 'arm64', label: 'macOS arm64' },
-  'darwin-x64': { os: 'darwin', cpu: 'x64', label: 'macOS x64' },
+  'darwin-arm64': { os: 'darwin', cpu: 'arm64', label: 'macOS arm64 (Apple silicon, macOS 12 or later)' },
+  'darwin-x64': { os: 'darwin', cpu: 'x64', label: 'macOS x64 (Intel, macOS 12 or later)' },
 };
 
 function die(message) {
