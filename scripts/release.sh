@@ -30,13 +30,7 @@ while (($#)); do
 done
 
 # The tools it runs besides the builds' own (a fresh Debian 12 has none of them).
-missing=()
-for p in git zip unzip file; do command -v "$p" >/dev/null || missing+=("$p"); done
-if ((${#missing[@]})); then
-  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  echo "installing: ${missing[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+scripts/install-deps.sh --only git zip unzip file
 command -v node >/dev/null || { echo "release.sh: needs Node.js (npm packs the npm packages)" >&2; exit 1; }
 
 version=$(sed -n 's/^project(awork-mcp-bridge VERSION \([0-9][0-9.]*\).*/\1/p' CMakeLists.txt)
@@ -120,7 +114,7 @@ node packaging/npm/make-npm-packages.mjs --version "$version" --out "$out" \
 (cd "$out" && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
 
 say "awork-mcp $version (commit $commit) in ${out#"$root"/}/ after $((SECONDS - started)) s:"
-(cd "$out" && for f in $(LC_ALL=C ls); do printf '  %-52s %9s bytes\n' "$f" "$(stat -c %s "$f")"; done)
+(cd "$out" && for f in *; do printf '  %-52s %9s bytes\n' "$f" "$(stat -c %s "$f")"; done)
 cat <<EOF
 
 What a maintainer runs to publish this release (nothing was published here):

@@ -26,7 +26,7 @@
 # cross target in ${XDG_CACHE_HOME:-~/.cache}/awork-mcp (scripts/build-macos.sh, build-openssl.sh).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 logs=$root/build/release-tests
 rm -rf "$logs" && mkdir -p "$logs"
 passed=0 failed=0
@@ -54,15 +54,8 @@ finish() {
 
 # What the checks run: git (the second clone), wine for the .exe, unzip, readelf (binutils),
 # file, curl (the registry test). A fresh Debian 12 has none of them.
-missing=()
-for p in git wine wine64 unzip binutils file curl; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$logs/apt.log" 2>&1 ||
-    { tail -n 30 "$logs/apt.log"; echo "test-release.sh: installing ${missing[*]} failed"; echo "release: 0 passed, 1 failed"; exit 1; }
-fi
+scripts/install-deps.sh --only git wine wine64 unzip binutils file curl ||
+  { echo "test-release.sh: installing its tools failed"; echo "release: 0 passed, 1 failed"; exit 1; }
 
 # One Node for everything, release.sh included: npm packs with its zlib, so the second build of
 # the reproducible check must use the same Node as the first. Node 22, as the other Node tests.
