@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/install-deps.sh --fuzz
 
-targets=(line_framer sse_parser jsonrpc header_arg endpoint proxy oauth era server_reply http_date tool_filter redirect)
+targets=(line_framer sse_parser jsonrpc header_arg endpoint proxy oauth era server_reply http_date tool_filter redirect dbus_wire)
 echo "== fuzz: building ${#targets[@]} targets (clang, ASan + UBSan) in build/fuzz"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" >build/fuzz/build.log 2>&1 || { cat build/fuzz/build.log >&2; exit 1; }
