@@ -20,6 +20,10 @@ targets=(line_framer sse_parser jsonrpc header_arg endpoint proxy oauth era serv
 echo "== fuzz: building ${#targets[@]} targets (clang, ASan + UBSan) in build/fuzz"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" >build/fuzz/build.log 2>&1 || { cat build/fuzz/build.log >&2; exit 1; }
+for t in "${targets[@]}"; do
+  [[ -x build/fuzz/fuzz/fuzz_$t ]] ||
+    { echo "fuzz: build/fuzz/fuzz/fuzz_$t was not built: add fuzz_$t to the fuzz build preset's targets (CMakePresets.json)" >&2; exit 1; }
+done
 
 export AWORK_MCP_FUZZ_STRICT=${AWORK_MCP_FUZZ_STRICT:-1}
 # A smaller quarantine than ASan's 256 MB default: the machine is shared.
