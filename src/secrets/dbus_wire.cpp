@@ -143,34 +143,27 @@ std::optional<std::int32_t> reader::int32() {
 
 std::optional<std::uint64_t> reader::uint64() { return get_le(8); }
 
-std::optional<std::string> reader::string() {
-  auto length = uint32();
+// The text after a length ('s' and 'o' have a 32-bit one, 'g' a byte): exactly that many bytes,
+// none of them NUL, then a NUL.
+std::optional<std::string> reader::nul_terminated(std::optional<std::uint64_t> length) {
   if (!length || bytes_.size() - offset_ <= *length || bytes_[offset_ + *length] != '\0') {
     ok_ = false;
     return std::nullopt;
   }
-  std::string v(bytes_.substr(offset_, *length));
+  std::string v(bytes_.substr(offset_, static_cast<std::size_t>(*length)));
   if (has_nul(v)) {
     ok_ = false;
     return std::nullopt;
   }
-  offset_ += *length + 1;
+  offset_ += v.size() + 1;
   return v;
 }
 
+std::optional<std::string> reader::string() { return nul_terminated(get_le(4)); }
+
 std::optional<std::string> reader::signature() {
   auto length = byte();
-  if (!length || bytes_.size() - offset_ <= *length || bytes_[offset_ + *length] != '\0') {
-    ok_ = false;
-    return std::nullopt;
-  }
-  std::string v(bytes_.substr(offset_, *length));
-  if (has_nul(v)) {
-    ok_ = false;
-    return std::nullopt;
-  }
-  offset_ += *length + 1u;
-  return v;
+  return nul_terminated(length ? std::optional<std::uint64_t>(*length) : std::nullopt);
 }
 
 std::optional<std::size_t> reader::open_array(std::size_t element_alignment) {

@@ -78,6 +78,7 @@ class reader {
 
  private:
   std::optional<std::uint64_t> get_le(std::size_t size);
+  std::optional<std::string> nul_terminated(std::optional<std::uint64_t> length);
   bool skip(std::string_view& type, int depth);
   std::string_view bytes_;
   std::size_t offset_;
